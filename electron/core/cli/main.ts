@@ -1,0 +1,386 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { DocumentEdit, DocumentFilter, DocumentDetails, VaultDocument } from '../../../shared/documents';
+import { isIsoDate } from '../../../shared/documents';
+import type { ImportProgress } from '../../../shared/imports';
+import { RECORD_TYPES, isRecordCategory, isRecordType } from '../../../shared/recordSet';
+import { backupVault, restoreVault } from '../backup/backup';
+import { MedvaultError } from '../errors';
+import { runImport } from '../import/runImport';
+import { defaultVaultDir } from '../paths';
+import type { Credential } from '../vault/keyFile';
+import { Vault } from '../vault/Vault';
+import { promptHidden } from './prompt';
+
+/** Exit codes: the contract scripts rely on. */
+export const EXIT = { ok: 0, userError: 1, dataProblem: 2, interrupted: 130 } as const;
+
+const USAGE = `Usage: medvault <command> [options]
+
+Commands:
+  init                                  create a vault (prints the recovery key once)
+  import PATH... [--json]               import files and folders
+  list [--json] [--category C] [--type T] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+       [--provider P] [--tag T] [--text QUERY]
+  show ID [--json]                      one document, with its files
+  tag ID [--type T] [--date YYYY-MM-DD|unknown] [--provider P] [--title S]
+         [--add-tag T]... [--remove-tag T]...
+  verify [--json]                       check the database and every file's integrity
+  passphrase                            change the passphrase
+  backup --out FILE                     write an encrypted backup of the vault
+  restore FILE --vault DIR              restore a backup into a new folder
+
+Options:
+  --vault DIR        the vault folder (else $MEDVAULT_VAULT, else the app's folder)
+  --recovery-key     unlock with the recovery key instead of the passphrase
+  --json             machine-readable output on stdout
+
+The passphrase is read from $MEDVAULT_PASSPHRASE or asked for in the terminal; the recovery key
+from $MEDVAULT_RECOVERY_KEY or asked for; a new passphrase from $MEDVAULT_NEW_PASSPHRASE or asked
+for twice. Secrets are never taken as arguments.`;
+
+const OPTIONS = {
+  vault: { type: 'string' },
+  json: { type: 'boolean' },
+  'recovery-key': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  category: { type: 'string' },
+  type: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  provider: { type: 'string' },
+  tag: { type: 'string' },
+  text: { type: 'string' },
+  date: { type: 'string' },
+  title: { type: 'string' },
+  'add-tag': { type: 'string', multiple: true },
+  'remove-tag': { type: 'string', multiple: true },
+  out: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`medvault: ${(error as Error).message.split('\n')[0]}\n${USAGE.split('\n')[0]}`);
+    return EXIT.userError;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command || command === 'help') {
+    io.out(USAGE);
+    return command || values.help ? EXIT.ok : EXIT.userError;
+  }
+  const vaultDir = resolve(values.vault ?? (io.env.MEDVAULT_VAULT || defaultVaultDir(io.env)));
+  try {
+    switch (command) {
+      case 'init':
+        return await init(vaultDir, values, io);
+      case 'import':
+        return await withVault(vaultDir, values, io, (vault) => importCommand(vault, args, values, io));
+      case 'list':
+        return await withVault(vaultDir, values, io, (vault) => list(vault, values, io));
+      case 'show':
+        return await withVault(vaultDir, values, io, (vault) => show(vault, one(args, 'show ID'), values, io));
+      case 'tag':
+        return await withVault(vaultDir, values, io, (vault) => tag(vault, one(args, 'tag ID'), values, io));
+      case 'verify':
+        return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
+      case 'passphrase':
+        return await withVault(vaultDir, values, io, (vault) => changePassphrase(vault, io));
+      case 'backup':
+        return await withVault(vaultDir, values, io, (vault) => backup(vault, values, io));
+      case 'restore':
+        return await restore(one(args, 'restore FILE'), vaultDir, values, io);
+      default:
+        throw new MedvaultError('invalid-argument', `Unknown command "${command}" (see "medvault --help").`);
+    }
+  } catch (error) {
+    if (error instanceof MedvaultError) {
+      io.err(`medvault: ${error.message}`);
+      return error.isUserError ? EXIT.userError : EXIT.dataProblem;
+    }
+    // Not one of ours: say what failed in one line; the stack stays out of the patient's way.
+    io.err(`medvault: Something went wrong: ${(error as Error)?.message ?? String(error)}`);
+    return EXIT.dataProblem;
+  }
+}
+
+function defaultIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    env: process.env,
+  };
+}
+
+function one(args: string[], usage: string): string {
+  if (args.length !== 1) throw new MedvaultError('invalid-argument', `Usage: medvault ${usage}`);
+  return args[0]!;
+}
+
+async function credentialFrom(values: Values, io: Io): Promise<Credential> {
+  if (values['recovery-key']) {
+    return { recoveryKey: io.env.MEDVAULT_RECOVERY_KEY ?? (await promptHidden('Recovery key: ')) };
+  }
+  const passphrase = io.env.MEDVAULT_PASSPHRASE ?? (await promptHidden('Passphrase: '));
+  return { passphrase };
+}
+
+async function newPassphrase(io: Io): Promise<string> {
+  if (io.env.MEDVAULT_NEW_PASSPHRASE !== undefined) return io.env.MEDVAULT_NEW_PASSPHRASE;
+  const first = await promptHidden('New passphrase: ');
+  const second = await promptHidden('Repeat the new passphrase: ');
+  if (first !== second) throw new MedvaultError('invalid-argument', 'The two passphrases differ; nothing was changed.');
+  return first;
+}
+
+async function withVault(dir: string, values: Values, io: Io, work: (vault: Vault) => Promise<number>): Promise<number> {
+  const vault = await Vault.open(dir, await credentialFrom(values, io));
+  try {
+    return await work(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+async function init(dir: string, values: Values, io: Io): Promise<number> {
+  const passphrase = io.env.MEDVAULT_PASSPHRASE ?? (await newPassphrase(io));
+  const { vault, recoveryKey } = await Vault.create(dir, passphrase);
+  await vault.close();
+  if (values.json) {
+    io.out(JSON.stringify({ vault: dir, recoveryKey }));
+  } else {
+    io.out(
+      [
+        `Created a vault at ${dir}.`,
+        '',
+        `Recovery key: ${recoveryKey}`,
+        '',
+        'Write the recovery key down and keep it somewhere safe, away from this computer.',
+        'It opens the vault if the passphrase is forgotten, and it is shown only this once.',
+      ].join('\n'),
+    );
+  }
+  return EXIT.ok;
+}
+
+async function importCommand(vault: Vault, paths: string[], values: Values, io: Io): Promise<number> {
+  if (paths.length === 0) throw new MedvaultError('invalid-argument', 'Usage: medvault import PATH...');
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err('\nCancelling the import (press Ctrl-C again to stop at once)…');
+      controller.abort();
+    } else {
+      process.exit(EXIT.interrupted); // the next open undoes the unfinished run
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const showProgress = !values.json && process.stderr.isTTY;
+  const started = Date.now();
+  try {
+    const report = await runImport(vault, paths.map((path) => resolve(path)), {
+      signal: controller.signal,
+      onProgress: showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress, started)}\x1b[K`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    if (report.status === 'cancelled') {
+      io.err('Import cancelled; nothing from it was added to the vault.');
+      return EXIT.interrupted;
+    }
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          imported: report.imported,
+          duplicates: report.duplicates,
+          skipped: report.skipped,
+          failed: report.failed,
+          warnings: report.warnings,
+          documents: report.documents,
+          runId: report.runId,
+        }),
+      );
+    } else {
+      const lines = [
+        `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'system file')} skipped.`,
+      ];
+      if (report.failed.length) {
+        lines.push(`${plural(report.failed.length, 'file')} could not be imported:`);
+        for (const failure of report.failed) lines.push(`  ${failure.path}: ${failure.reason}`);
+      }
+      for (const warning of report.warnings) lines.push(`  note: ${warning.path}: ${warning.reason}`);
+      io.out(lines.join('\n'));
+    }
+    return report.failed.length ? EXIT.dataProblem : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function progressLine(progress: ImportProgress, started: number): string {
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const elapsed = (Date.now() - started) / 1000;
+  const rate = progress.bytesDone / Math.max(elapsed, 0.001);
+  const left = rate > 0 && progress.bytesDone > 0 ? (progress.bytesTotal - progress.bytesDone) / rate : NaN;
+  const eta = Number.isFinite(left) && elapsed > 2 ? ` · about ${formatDuration(left)} left` : '';
+  return `Importing ${progress.filesDone}/${progress.filesTotal} files · ${mb(progress.bytesDone)}/${mb(progress.bytesTotal)} MB${eta}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function filterFrom(values: Values): DocumentFilter {
+  const filter: DocumentFilter = {};
+  if (values.category !== undefined) {
+    if (!isRecordCategory(values.category)) throw new MedvaultError('invalid-argument', `"${values.category}" is not a category.`);
+    filter.category = values.category;
+  }
+  if (values.type !== undefined) filter.type = recordType(values.type);
+  for (const key of ['from', 'to'] as const) {
+    const value = values[key];
+    if (value !== undefined) {
+      if (!isIsoDate(value)) throw new MedvaultError('invalid-argument', `--${key} needs a date in the form YYYY-MM-DD.`);
+      filter[key] = value;
+    }
+  }
+  if (values.provider !== undefined) filter.provider = values.provider;
+  if (values.tag !== undefined) filter.tag = values.tag;
+  if (values.text !== undefined) filter.text = values.text;
+  return filter;
+}
+
+function recordType(value: string) {
+  if (!isRecordType(value)) {
+    throw new MedvaultError('invalid-argument', `"${value}" is not a record type (one of: ${RECORD_TYPES.join(', ')}).`);
+  }
+  return value;
+}
+
+async function list(vault: Vault, values: Values, io: Io): Promise<number> {
+  const documents = await vault.listDocuments(filterFrom(values));
+  if (values.json) {
+    io.out(JSON.stringify(documents));
+    return EXIT.ok;
+  }
+  if (documents.length === 0) {
+    io.out('No documents match.');
+    return EXIT.ok;
+  }
+  const rows = documents.map((d) => [d.id, d.date ?? '—', d.type, d.title, d.provider ?? '', d.tags.join(', ')]);
+  io.out(table(['ID', 'DATE', 'TYPE', 'TITLE', 'PROVIDER', 'TAGS'], rows));
+  return EXIT.ok;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (cell.length > widths[column]! ? `${cell.slice(0, widths[column]! - 1)}…` : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function show(vault: Vault, id: string, values: Values, io: Io): Promise<number> {
+  const document = await vault.getDocument(id);
+  if (values.json) {
+    io.out(JSON.stringify(document));
+    return EXIT.ok;
+  }
+  io.out(describeDocument(document));
+  return EXIT.ok;
+}
+
+function describeDocument(d: DocumentDetails): string {
+  const lines = [
+    `${d.title}`,
+    `  id:         ${d.id}`,
+    `  type:       ${d.type} (${d.category})`,
+    `  date:       ${d.date ?? 'unknown'}`,
+    `  provider:   ${d.provider ?? 'unknown'}`,
+    `  tags:       ${d.tags.join(', ') || 'none'}`,
+    `  source:     ${d.source.kind}: ${d.source.path}`,
+    `  media type: ${d.mediaType}, ${d.bytes} bytes`,
+    `  imported:   ${d.importedAt}`,
+  ];
+  if (d.editedFields.length) lines.push(`  edited:     ${d.editedFields.join(', ')}`);
+  if (d.files.length > 1) lines.push(`  files:      ${d.files.length}`);
+  if (d.textExcerpt) lines.push('', `  ${d.textExcerpt.replace(/\s+/g, ' ').slice(0, 300)}…`);
+  return lines.join('\n');
+}
+
+async function tag(vault: Vault, id: string, values: Values, io: Io): Promise<number> {
+  const edit: DocumentEdit = {};
+  if (values.type !== undefined) edit.type = recordType(values.type);
+  if (values.date !== undefined) {
+    if (values.date === 'unknown' || values.date === '') edit.date = null;
+    else if (isIsoDate(values.date)) edit.date = values.date;
+    else throw new MedvaultError('invalid-argument', '--date needs a date in the form YYYY-MM-DD (or "unknown").');
+  }
+  if (values.provider !== undefined) edit.provider = values.provider || null;
+  if (values.title !== undefined) edit.title = values.title;
+  if (values['add-tag']) edit.addTags = values['add-tag'];
+  if (values['remove-tag']) edit.removeTags = values['remove-tag'];
+  if (Object.keys(edit).length === 0) {
+    throw new MedvaultError('invalid-argument', 'Nothing to change: give --type, --date, --provider, --title, --add-tag or --remove-tag.');
+  }
+  const document: VaultDocument = await vault.editDocument(id, edit);
+  io.out(values.json ? JSON.stringify(document) : `Updated ${document.id}: ${document.title} (${document.type}, ${document.date ?? 'date unknown'}).`);
+  return EXIT.ok;
+}
+
+async function verify(vault: Vault, values: Values, io: Io): Promise<number> {
+  const report = await vault.verify();
+  if (values.json) {
+    io.out(JSON.stringify(report));
+  } else if (report.ok) {
+    io.out(`The vault is intact: the database and ${plural(report.blobsChecked, 'file')} (${plural(report.documents, 'document')}) check out.`);
+  } else {
+    const lines = ['The vault has problems:'];
+    if (report.database !== 'ok') lines.push(`  database: ${report.database}`);
+    for (const problem of report.problems) lines.push(`  ${problem.message}`);
+    io.out(lines.join('\n'));
+  }
+  return report.ok ? EXIT.ok : EXIT.dataProblem;
+}
+
+async function changePassphrase(vault: Vault, io: Io): Promise<number> {
+  await vault.changePassphrase(await newPassphrase(io));
+  io.out('The passphrase was changed. The recovery key is unchanged and still opens the vault.');
+  return EXIT.ok;
+}
+
+async function backup(vault: Vault, values: Values, io: Io): Promise<number> {
+  if (!values.out) throw new MedvaultError('invalid-argument', 'Usage: medvault backup --out FILE');
+  const result = await backupVault(vault, values.out);
+  io.out(
+    values.json
+      ? JSON.stringify(result)
+      : `Wrote an encrypted backup of ${plural(result.documents, 'document')} to ${result.path}.`,
+  );
+  return EXIT.ok;
+}
+
+async function restore(file: string, dir: string, values: Values, io: Io): Promise<number> {
+  const result = await restoreVault(file, dir, await credentialFrom(values, io));
+  io.out(values.json ? JSON.stringify({ vault: dir, ...result }) : `Restored ${plural(result.documents, 'document')} into ${dir}.`);
+  return EXIT.ok;
+}

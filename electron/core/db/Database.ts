@@ -1,0 +1,116 @@
+import { createRequire } from 'node:module';
+import type * as Sqlite from '@journeyapps/sqlcipher';
+import { MedvaultError } from '../errors';
+
+// The package is CommonJS with a native addon; load it the way Node expects.
+const sqlcipher = createRequire(import.meta.url)('@journeyapps/sqlcipher') as typeof Sqlite;
+
+export type SqlValue = string | number | bigint | Buffer | null;
+export type SqlParams = readonly SqlValue[] | Record<string, SqlValue>;
+
+export interface Queryable {
+  run(sql: string, params?: SqlParams): Promise<{ changes: number; lastID: number }>;
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  all<T>(sql: string, params?: SqlParams): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * One SQLCipher connection. Everything goes through `read` or `transaction`, which take turns:
+ * a single connection shares one transaction state, so an edit made while an import is
+ * mid-transaction would otherwise be committed or rolled back with it.
+ */
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: Sqlite.Database) {}
+
+  /** Opens the file with a raw 256-bit key. A wrong key only shows at the first query. */
+  static async open(path: string, rawKey: Buffer): Promise<Database> {
+    const db = await new Promise<Sqlite.Database>((resolve, reject) => {
+      const handle: Sqlite.Database = new sqlcipher.Database(path, (error: Error | null) =>
+        error ? reject(error) : resolve(handle),
+      );
+    });
+    const database = new Database(db);
+    const conn = database.connection();
+    // A raw key in x'..' form skips SQLCipher's own PBKDF2: the key is already derived.
+    await conn.exec(`PRAGMA key = "x'${rawKey.toString('hex')}'"`);
+    try {
+      await conn.get('SELECT count(*) AS n FROM sqlite_master');
+    } catch (error) {
+      await database.close();
+      if (String((error as Error).message).includes('SQLITE_NOTADB')) {
+        throw new MedvaultError(
+          'vault-damaged',
+          'The vault database cannot be decrypted with this vault’s key: it is damaged or belongs to another vault.',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    // Temporary tables and sort spills stay in memory: SQLite's temp files would not be encrypted.
+    await conn.exec(`
+      PRAGMA temp_store = MEMORY;
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA foreign_keys = ON;
+      PRAGMA busy_timeout = 5000;
+    `);
+    return database;
+  }
+
+  /** Runs `work` alone on the connection, inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error). */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const conn = this.connection();
+      await conn.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(conn);
+        await conn.exec('COMMIT');
+        return result;
+      } catch (error) {
+        await conn.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Runs `work` alone on the connection, outside any transaction of ours. */
+  read<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(this.connection()));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await new Promise<void>((resolve, reject) => this.db.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private connection(): Queryable {
+    const db = this.db;
+    return {
+      run: (sql, params = []) =>
+        new Promise((resolve, reject) =>
+          db.run(sql, params, function (this: Sqlite.RunResult, error: Error | null) {
+            if (error) reject(error);
+            else resolve({ changes: this.changes, lastID: this.lastID });
+          }),
+        ),
+      get: <T>(sql: string, params: SqlParams = []) =>
+        new Promise<T | undefined>((resolve, reject) =>
+          db.get(sql, params, (error: Error | null, row: T) => (error ? reject(error) : resolve(row))),
+        ),
+      all: <T>(sql: string, params: SqlParams = []) =>
+        new Promise<T[]>((resolve, reject) =>
+          db.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
+        ),
+      exec: (sql) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
+    };
+  }
+}

@@ -1,0 +1,410 @@
+import type {
+  DicomStudySummary,
+  DocumentDetails,
+  DocumentEdit,
+  DocumentFilter,
+  DocumentSourceKind,
+  EditableField,
+  VaultDocument,
+} from '../../../shared/documents';
+import { isIsoDate } from '../../../shared/documents';
+import { DEFAULT_RECORD_TYPE, isRecordType, type DesignatedRecordSetType, type RecordCategory } from '../../../shared/recordSet';
+import type { Queryable, SqlValue } from '../db/Database';
+import { MedvaultError } from '../errors';
+import { newId, nowIso } from '../ids';
+
+/** What an importer proposes for a document; the patient can change every field later. */
+export interface DocumentSuggestion {
+  title: string;
+  type: DesignatedRecordSetType;
+  date: string | null;
+  provider: string | null;
+  tags?: string[];
+  dicom?: DicomStudySummary;
+}
+
+export interface NewDocument extends DocumentSuggestion {
+  sourceKind: DocumentSourceKind;
+  sourcePath: string;
+  mediaType: string;
+  bytes: number;
+  runId: string;
+  files: { blobId: string; originalPath: string; mediaType: string }[];
+  /** Text extracted for search (never shown outside the vault). */
+  text: string;
+}
+
+interface DocumentRow {
+  seq: number;
+  id: string;
+  title: string;
+  type: DesignatedRecordSetType;
+  category: RecordCategory;
+  date: string | null;
+  provider: string | null;
+  tags: string;
+  source_kind: DocumentSourceKind;
+  source_path: string;
+  media_type: string;
+  bytes: number;
+  imported_at: string;
+  edited_fields: string;
+  dicom: string | null;
+  import_run_id: string;
+}
+
+const SELECT_DOCUMENTS = `
+  SELECT d.seq, d.id, d.title, d.type, t.category, d.date, p.name AS provider,
+         (SELECT json_group_array(name) FROM (
+            SELECT tg.name FROM document_tags dt JOIN tags tg ON tg.id = dt.tag_id
+            WHERE dt.document_id = d.id ORDER BY tg.name COLLATE NOCASE)) AS tags,
+         d.source_kind, d.source_path, d.media_type, d.bytes, d.imported_at, d.edited_fields,
+         d.dicom, d.import_run_id
+  FROM documents d
+  JOIN record_types t ON t.slug = d.type
+  LEFT JOIN providers p ON p.id = d.provider_id`;
+
+function toDocument(row: DocumentRow): VaultDocument {
+  const document: VaultDocument = {
+    id: row.id,
+    title: row.title,
+    type: row.type,
+    category: row.category,
+    date: row.date,
+    provider: row.provider,
+    tags: JSON.parse(row.tags) as string[],
+    source: { kind: row.source_kind, path: row.source_path },
+    mediaType: row.media_type,
+    bytes: row.bytes,
+    importedAt: row.imported_at,
+    editedFields: JSON.parse(row.edited_fields) as EditableField[],
+  };
+  if (row.dicom) document.dicom = JSON.parse(row.dicom) as DicomStudySummary;
+  return document;
+}
+
+export function normalizeTitle(title: string): string {
+  const cleaned = title.replace(/\s+/g, ' ').trim().slice(0, 300);
+  if (!cleaned) throw new MedvaultError('invalid-argument', 'A title cannot be empty.');
+  return cleaned;
+}
+
+export function normalizeTag(tag: string): string {
+  const cleaned = tag.replace(/\s+/g, ' ').trim().slice(0, 64);
+  if (!cleaned) throw new MedvaultError('invalid-argument', 'A tag cannot be empty.');
+  return cleaned;
+}
+
+function normalizeProvider(provider: string | null): string | null {
+  if (provider === null) return null;
+  const cleaned = provider.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return cleaned || null;
+}
+
+function checkDate(date: string | null): string | null {
+  if (date !== null && !isIsoDate(date)) {
+    throw new MedvaultError('invalid-argument', `"${date}" is not a date in the form YYYY-MM-DD.`);
+  }
+  return date;
+}
+
+/**
+ * Turns what the patient typed into an FTS5 query that cannot be a syntax error: every word
+ * becomes a quoted prefix term, and all must match.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.map((word) => `"${word}"*`).join(' ');
+}
+
+export async function listDocuments(q: Queryable, filter: DocumentFilter = {}): Promise<VaultDocument[]> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.category) {
+    where.push('t.category = ?');
+    params.push(filter.category);
+  }
+  if (filter.type) {
+    where.push('d.type = ?');
+    params.push(filter.type);
+  }
+  if (filter.from) {
+    where.push('d.date >= ?');
+    params.push(checkDate(filter.from)!);
+  }
+  if (filter.to) {
+    where.push('d.date <= ?');
+    params.push(checkDate(filter.to)!);
+  }
+  if (filter.provider) {
+    where.push(`p.name LIKE ? ESCAPE '\\'`);
+    params.push(`%${filter.provider.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (filter.tag) {
+    where.push(`EXISTS (SELECT 1 FROM document_tags dt JOIN tags tg ON tg.id = dt.tag_id
+                       WHERE dt.document_id = d.id AND tg.name = ? COLLATE NOCASE)`);
+    params.push(filter.tag.trim());
+  }
+  if (filter.text !== undefined) {
+    const match = ftsQuery(filter.text);
+    if (match) {
+      where.push('d.seq IN (SELECT rowid FROM document_search WHERE document_search MATCH ?)');
+      params.push(match);
+    }
+  }
+  const sql = `${SELECT_DOCUMENTS}
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY d.date IS NULL, d.date DESC, d.title COLLATE NOCASE, d.seq`;
+  return (await q.all<DocumentRow>(sql, params)).map(toDocument);
+}
+
+/** Finds a document by its id or an unambiguous prefix of it (as typed in the CLI). */
+export async function resolveDocumentId(q: Queryable, idOrPrefix: string): Promise<string> {
+  const cleaned = idOrPrefix.trim().toLowerCase();
+  if (!/^[0-9a-z]{4,32}$/.test(cleaned)) {
+    throw new MedvaultError('not-found', `There is no document with id "${idOrPrefix}".`);
+  }
+  const rows = await q.all<{ id: string }>(`SELECT id FROM documents WHERE id >= ? AND id < ? LIMIT 2`, [
+    cleaned,
+    `${cleaned}\uffff`,
+  ]);
+  if (rows.length === 0) throw new MedvaultError('not-found', `There is no document with id "${idOrPrefix}".`);
+  if (rows.length > 1 && rows[0]!.id !== cleaned) {
+    throw new MedvaultError('invalid-argument', `"${idOrPrefix}" matches more than one document; give more of the id.`);
+  }
+  return rows[0]!.id;
+}
+
+export async function getDocument(q: Queryable, idOrPrefix: string): Promise<DocumentDetails> {
+  const id = await resolveDocumentId(q, idOrPrefix);
+  const row = await q.get<DocumentRow>(`${SELECT_DOCUMENTS} WHERE d.id = ?`, [id]);
+  if (!row) throw new MedvaultError('not-found', `There is no document with id "${idOrPrefix}".`);
+  const files = await q.all<{ position: number; original_path: string; media_type: string; bytes: number; sha256: string }>(
+    `SELECT f.position, f.original_path, f.media_type, b.bytes, b.sha256
+     FROM document_files f JOIN blobs b ON b.id = f.blob_id
+     WHERE f.document_id = ? ORDER BY f.position`,
+    [id],
+  );
+  const text = await q.get<{ excerpt: string }>(`SELECT substr(body, 1, 400) AS excerpt FROM document_search WHERE rowid = ?`, [
+    row.seq,
+  ]);
+  return {
+    ...toDocument(row),
+    importRunId: row.import_run_id,
+    files: files.map((file) => ({
+      position: file.position,
+      originalPath: file.original_path,
+      mediaType: file.media_type,
+      bytes: file.bytes,
+      sha256: file.sha256,
+    })),
+    textExcerpt: text?.excerpt ? text.excerpt : null,
+  };
+}
+
+async function providerId(q: Queryable, name: string | null): Promise<number | null> {
+  const cleaned = normalizeProvider(name);
+  if (!cleaned) return null;
+  await q.run('INSERT INTO providers (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [cleaned]);
+  const row = await q.get<{ id: number }>('SELECT id FROM providers WHERE name = ?', [cleaned]);
+  return row!.id;
+}
+
+async function addTag(q: Queryable, documentId: string, tag: string): Promise<void> {
+  const name = normalizeTag(tag);
+  await q.run('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+  await q.run(
+    `INSERT INTO document_tags (document_id, tag_id) SELECT ?, id FROM tags WHERE name = ?
+     ON CONFLICT DO NOTHING`,
+    [documentId, name],
+  );
+}
+
+/** Keeps the search entry in step with the document's title, provider and tags. */
+async function reindex(q: Queryable, documentId: string, body?: string): Promise<void> {
+  const row = await q.get<{ seq: number; title: string; provider: string | null; tags: string }>(
+    `SELECT d.seq, d.title, p.name AS provider,
+            (SELECT group_concat(tg.name, ' ') FROM document_tags dt JOIN tags tg ON tg.id = dt.tag_id
+             WHERE dt.document_id = d.id) AS tags
+     FROM documents d LEFT JOIN providers p ON p.id = d.provider_id WHERE d.id = ?`,
+    [documentId],
+  );
+  if (!row) return;
+  let text = body;
+  if (text === undefined) {
+    const existing = await q.get<{ body: string }>('SELECT body FROM document_search WHERE rowid = ?', [row.seq]);
+    text = existing?.body ?? '';
+  }
+  await q.run('DELETE FROM document_search WHERE rowid = ?', [row.seq]);
+  await q.run('INSERT INTO document_search (rowid, title, provider, tags, body) VALUES (?, ?, ?, ?, ?)', [
+    row.seq,
+    row.title,
+    row.provider ?? '',
+    row.tags ?? '',
+    text,
+  ]);
+}
+
+export async function insertDocument(q: Queryable, input: NewDocument): Promise<string> {
+  const id = newId();
+  const now = nowIso();
+  await q.run(
+    `INSERT INTO documents (id, title, type, date, provider_id, source_kind, source_path, media_type, bytes,
+                            import_run_id, imported_at, updated_at, dicom)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      normalizeTitle(input.title),
+      input.type,
+      checkDate(input.date),
+      await providerId(q, input.provider),
+      input.sourceKind,
+      input.sourcePath,
+      input.mediaType,
+      input.bytes,
+      input.runId,
+      now,
+      now,
+      input.dicom ? JSON.stringify(input.dicom) : null,
+    ],
+  );
+  for (const [position, file] of input.files.entries()) {
+    await q.run(
+      'INSERT INTO document_files (document_id, position, blob_id, original_path, media_type) VALUES (?, ?, ?, ?, ?)',
+      [id, position, file.blobId, file.originalPath, file.mediaType],
+    );
+  }
+  for (const tag of input.tags ?? []) await addTag(q, id, tag);
+  await reindex(q, id, input.text);
+  return id;
+}
+
+/**
+ * Lets a later import fill in what is still unknown about an existing document (no date, no
+ * provider, the default type). It never replaces a known value, and never a field the patient
+ * edited: those are theirs.
+ */
+export async function applySuggestion(q: Queryable, documentId: string, suggestion: DocumentSuggestion): Promise<void> {
+  const row = await q.get<{ edited_fields: string; date: string | null; provider_id: number | null; type: string }>(
+    'SELECT edited_fields, date, provider_id, type FROM documents WHERE id = ?',
+    [documentId],
+  );
+  if (!row) return;
+  const edited = new Set(JSON.parse(row.edited_fields) as EditableField[]);
+  const sets: string[] = [];
+  const params: SqlValue[] = [];
+  if (!edited.has('type') && row.type === DEFAULT_RECORD_TYPE && suggestion.type !== DEFAULT_RECORD_TYPE) {
+    sets.push('type = ?');
+    params.push(suggestion.type);
+  }
+  if (!edited.has('date') && row.date === null && suggestion.date) {
+    sets.push('date = ?');
+    params.push(checkDate(suggestion.date));
+  }
+  if (!edited.has('provider') && row.provider_id === null && suggestion.provider) {
+    sets.push('provider_id = ?');
+    params.push(await providerId(q, suggestion.provider));
+  }
+  if (sets.length === 0) return;
+  await q.run(`UPDATE documents SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, nowIso(), documentId]);
+  await reindex(q, documentId);
+}
+
+export async function editDocument(q: Queryable, idOrPrefix: string, edit: DocumentEdit): Promise<VaultDocument> {
+  const id = await resolveDocumentId(q, idOrPrefix);
+  const row = await q.get<{ edited_fields: string }>('SELECT edited_fields FROM documents WHERE id = ?', [id]);
+  const edited = new Set(JSON.parse(row!.edited_fields) as EditableField[]);
+  const sets: string[] = [];
+  const params: SqlValue[] = [];
+  if (edit.title !== undefined) {
+    sets.push('title = ?');
+    params.push(normalizeTitle(edit.title));
+    edited.add('title');
+  }
+  if (edit.type !== undefined) {
+    if (!isRecordType(edit.type)) throw new MedvaultError('invalid-argument', `"${String(edit.type)}" is not a record type.`);
+    sets.push('type = ?');
+    params.push(edit.type);
+    edited.add('type');
+  }
+  if (edit.date !== undefined) {
+    sets.push('date = ?');
+    params.push(checkDate(edit.date));
+    edited.add('date');
+  }
+  if (edit.provider !== undefined) {
+    sets.push('provider_id = ?');
+    params.push(await providerId(q, edit.provider));
+    edited.add('provider');
+  }
+  for (const tag of edit.addTags ?? []) {
+    await addTag(q, id, tag);
+    edited.add('tags');
+  }
+  for (const tag of edit.removeTags ?? []) {
+    await q.run(
+      `DELETE FROM document_tags WHERE document_id = ? AND tag_id IN (SELECT id FROM tags WHERE name = ? COLLATE NOCASE)`,
+      [id, tag.trim()],
+    );
+    edited.add('tags');
+  }
+  await q.run('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM document_tags)');
+  sets.push('edited_fields = ?', 'updated_at = ?');
+  params.push(JSON.stringify([...edited].sort()), nowIso());
+  await q.run(`UPDATE documents SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+  await reindex(q, id);
+  const updated = await q.get<DocumentRow>(`${SELECT_DOCUMENTS} WHERE d.id = ?`, [id]);
+  return toDocument(updated!);
+}
+
+/** Removes the documents an import run created; returns the blobs nothing refers to any more. */
+export async function deleteRunDocuments(q: Queryable, runId: string): Promise<string[]> {
+  const documents = await q.all<{ id: string; seq: number }>('SELECT id, seq FROM documents WHERE import_run_id = ?', [runId]);
+  const blobIds = new Set(
+    (
+      await q.all<{ blob_id: string }>(
+        `SELECT DISTINCT f.blob_id FROM document_files f JOIN documents d ON d.id = f.document_id
+         WHERE d.import_run_id = ?`,
+        [runId],
+      )
+    ).map((row) => row.blob_id),
+  );
+  for (const document of documents) {
+    await q.run('DELETE FROM document_search WHERE rowid = ?', [document.seq]);
+    await q.run('DELETE FROM documents WHERE id = ?', [document.id]);
+  }
+  const orphaned: string[] = [];
+  for (const blobId of blobIds) {
+    const used = await q.get('SELECT 1 FROM document_files WHERE blob_id = ? LIMIT 1', [blobId]);
+    if (!used) {
+      await q.run('DELETE FROM blobs WHERE id = ?', [blobId]);
+      orphaned.push(blobId);
+    }
+  }
+  await q.run('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM document_tags)');
+  return orphaned;
+}
+
+export async function documentIdForBlob(q: Queryable, blobId: string): Promise<string | null> {
+  const row = await q.get<{ document_id: string }>(
+    'SELECT document_id FROM document_files WHERE blob_id = ? ORDER BY document_id LIMIT 1',
+    [blobId],
+  );
+  return row?.document_id ?? null;
+}
+
+export interface CategoryCount {
+  category: RecordCategory;
+  count: number;
+}
+
+export async function countByCategory(q: Queryable): Promise<CategoryCount[]> {
+  return q.all<CategoryCount>(
+    `SELECT c.slug AS category, count(d.id) AS count
+     FROM record_categories c
+     LEFT JOIN record_types t ON t.category = c.slug
+     LEFT JOIN documents d ON d.type = t.slug
+     GROUP BY c.slug ORDER BY c.rowid`,
+  );
+}

@@ -1,0 +1,100 @@
+import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
+import type { DocumentSuggestion } from '../../documents/repository';
+import { PdfTextExtractor } from '../pdf/PdfTextExtractor';
+import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer, type StagedFile } from '../types';
+import { checkImage } from './imageCheck';
+import { sniffMediaType } from './sniff';
+import { dateFromFileName, dateFromPdfDate, titleFromFileName, usablePdfTitle } from './suggest';
+
+/** PDFs up to this size are parsed for their text; larger ones are stored but not indexed. */
+const MAX_PDF_PARSE_BYTES = 128 * 1024 * 1024;
+const MAX_IMAGE_CHECK_BYTES = 64 * 1024 * 1024;
+const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
+/** Plain files a patient already has: PDFs, scanned or photographed pages, and text. */
+export class FileImporter implements Importer {
+  readonly name = 'files';
+  private readonly pdf: PdfTextExtractor;
+
+  constructor(options: { pdfTimeoutMs?: number } = {}) {
+    this.pdf = new PdfTextExtractor({ timeoutMs: options.pdfTimeoutMs });
+  }
+
+  accepts(file: FoundFile, head: Buffer): boolean {
+    return sniffMediaType(file.path, head) !== null;
+  }
+
+  async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
+    const mediaType = sniffMediaType(file.path, head)!;
+    const keepBytesUpTo =
+      mediaType === 'application/pdf' ? MAX_PDF_PARSE_BYTES : mediaType === 'text/plain' ? MAX_TEXT_BYTES : MAX_IMAGE_CHECK_BYTES;
+    const staged = await context.stage(file, { keepBytesUpTo });
+    const suggestion: DocumentSuggestion = {
+      title: titleFromFileName(file.path),
+      type: DEFAULT_RECORD_TYPE,
+      date: dateFromFileName(file.path),
+      provider: null,
+    };
+    let text = '';
+    if (mediaType === 'application/pdf') {
+      text = await this.readPdf(file, staged, suggestion, context);
+    } else if (mediaType === 'text/plain') {
+      text = readText(staged, file);
+    } else {
+      const check = checkImage(mediaType, staged.bytes ?? head);
+      if (!check.ok) throw new UnreadableFileError(check.reason);
+      if (check.truncated) context.warn(file, 'The image seems cut short; it was imported as it is.');
+    }
+    if (staged.existing) {
+      if (staged.existing.documentId) await context.suggestFor(staged.existing.documentId, suggestion);
+      return { kind: 'duplicate', documentId: staged.existing.documentId };
+    }
+    const documentId = await context.commitDocument(staged, {
+      ...suggestion,
+      sourceKind: context.sourceKind,
+      sourcePath: file.path,
+      mediaType,
+      text,
+    });
+    return { kind: 'imported', documentId };
+  }
+
+  async close(): Promise<void> {
+    await this.pdf.close();
+  }
+
+  private async readPdf(
+    file: FoundFile,
+    staged: StagedFile,
+    suggestion: DocumentSuggestion,
+    context: ImportContext,
+  ): Promise<string> {
+    if (!staged.bytes) {
+      context.warn(file, 'The PDF is too large to index its text for search; it was imported without it.');
+      return '';
+    }
+    const result = await this.pdf.extract(staged.bytes);
+    switch (result.kind) {
+      case 'text':
+        suggestion.title = usablePdfTitle(result.title) ?? suggestion.title;
+        suggestion.date ??= dateFromPdfDate(result.creationDate);
+        return result.text;
+      case 'password-protected':
+        context.warn(file, 'The PDF is password-protected, so its text could not be indexed for search.');
+        return '';
+      case 'too-slow':
+        context.warn(file, 'The PDF took too long to read, so its text was not indexed for search.');
+        return '';
+      case 'damaged':
+        throw new UnreadableFileError(`The PDF is damaged and cannot be opened (${result.detail.replace(/\.$/, "")}).`);
+    }
+  }
+}
+
+function readText(staged: StagedFile, file: FoundFile): string {
+  if (!staged.bytes) throw new UnreadableFileError('The text file is too large to be a record (over 16 MiB).');
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(staged.bytes);
+  if (text.includes('\u0000')) throw new UnreadableFileError(`${file.relativePath} is not a plain text file.`);
+  return text;
+}
+

@@ -1,0 +1,83 @@
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../workers';
+import type { PdfTextRequest, PdfTextResponse } from './pdfTextWorker';
+
+export type PdfTextResult =
+  | { kind: 'text'; text: string; pageCount: number; title: string | null; creationDate: string | null }
+  | { kind: 'password-protected' }
+  | { kind: 'damaged'; detail: string }
+  | { kind: 'too-slow' };
+
+/** The text layer of a PDF is indexed up to this many characters. */
+export const MAX_INDEXED_CHARS = 2_000_000;
+
+/**
+ * Extracts PDF text in one worker thread that is reused between files and replaced when a file
+ * takes too long or exhausts the worker's memory.
+ */
+export class PdfTextExtractor {
+  private worker: Worker | null = null;
+  private nextId = 1;
+
+  constructor(
+    private readonly options: { timeoutMs?: number; maxOldGenerationSizeMb?: number } = {},
+  ) {}
+
+  async extract(data: Buffer): Promise<PdfTextResult> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    // Copy into a transferable buffer so the worker owns it and the caller's bytes stay intact.
+    const copy = new Uint8Array(data);
+    const timeoutMs = this.options.timeoutMs ?? 20_000 + Math.ceil(data.length / (1024 * 1024)) * 1_000;
+    return new Promise<PdfTextResult>((resolve) => {
+      const done = (result: PdfTextResult, restart: boolean) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (restart) void this.stopWorker();
+        resolve(result);
+      };
+      const onMessage = (response: PdfTextResponse) => {
+        if (response.id !== id) return;
+        if (response.ok) {
+          const { text, pageCount, title, creationDate } = response;
+          done({ kind: 'text', text, pageCount, title, creationDate }, false);
+        } else if (response.errorName === 'PasswordException') {
+          done({ kind: 'password-protected' }, false);
+        } else {
+          done({ kind: 'damaged', detail: response.message }, false);
+        }
+      };
+      const onError = (error: Error) => done({ kind: 'damaged', detail: error.message }, true);
+      const onExit = () => done({ kind: 'damaged', detail: 'the PDF reader stopped' }, true);
+      const timer = setTimeout(() => done({ kind: 'too-slow' }, true), timeoutMs);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      const request: PdfTextRequest = { id, data: copy, maxChars: MAX_INDEXED_CHARS };
+      worker.postMessage(request, [copy.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorker();
+  }
+
+  private ensureWorker(): Worker {
+    if (!this.worker) {
+      const worker = startWorker(new URL(`./pdfTextWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
+        maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb ?? 512,
+      });
+      worker.stderr?.resume(); // pdf.js warnings are not ours to print
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}

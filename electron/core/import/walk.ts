@@ -1,0 +1,83 @@
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import type { ImportFailure } from '../../../shared/imports';
+import { describeIoError } from '../errors';
+import type { FoundFile } from './types';
+
+/** Operating-system litter that is never a record. */
+const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini', 'ehthumbs.db', '.localized', 'icon\r']);
+
+export function isSystemFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SYSTEM_FILES.has(lower) || lower.startsWith('._') || lower.startsWith('.');
+}
+
+export interface WalkResult {
+  files: FoundFile[];
+  failed: ImportFailure[];
+  skipped: number;
+}
+
+/**
+ * Lists every file under the given paths, in a stable order. Folder symlinks are not followed
+ * (a disc can loop); file symlinks are. Unreadable folders are reported, not fatal.
+ */
+export async function walkSources(paths: readonly string[], signal?: AbortSignal): Promise<WalkResult> {
+  const result: WalkResult = { files: [], failed: [], skipped: 0 };
+  const seen = new Set<string>();
+  for (const given of paths) {
+    const root = resolve(given);
+    let info;
+    try {
+      info = await stat(root);
+    } catch (error) {
+      result.failed.push({ path: root, reason: describeIoError(error, 'this path').message });
+      continue;
+    }
+    if (info.isDirectory()) await walkFolder(root, root, result, seen, signal);
+    else addFile(root, basename(root), info.size, result, seen);
+  }
+  return result;
+}
+
+async function walkFolder(root: string, folder: string, result: WalkResult, seen: Set<string>, signal?: AbortSignal) {
+  signal?.throwIfAborted();
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    result.failed.push({ path: folder, reason: describeIoError(error, 'this folder').message });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(folder, entry.name);
+    if (isSystemFile(entry.name)) {
+      result.skipped++;
+      continue;
+    }
+    try {
+      const link = await lstat(full);
+      if (link.isDirectory()) {
+        await walkFolder(root, full, result, seen, signal);
+        continue;
+      }
+      const info = link.isSymbolicLink() ? await stat(full) : link;
+      if (info.isDirectory()) {
+        result.skipped++; // a folder link: not followed
+      } else if (info.isFile()) {
+        addFile(full, relative(root, full) || basename(full), info.size, result, seen);
+      } else {
+        result.skipped++; // sockets, devices, pipes
+      }
+    } catch (error) {
+      result.failed.push({ path: full, reason: describeIoError(error, 'this file').message });
+    }
+  }
+}
+
+function addFile(path: string, relativePath: string, bytes: number, result: WalkResult, seen: Set<string>) {
+  if (seen.has(path)) return; // the same file given twice, e.g. a folder and a file inside it
+  seen.add(path);
+  result.files.push({ path, relativePath, bytes });
+}

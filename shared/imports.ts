@@ -1,0 +1,30 @@
+import type { DocumentSourceKind } from './documents';
+
+export interface ImportProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** The file being read now, if any. */
+  currentPath: string | null;
+}
+
+export interface ImportFailure {
+  path: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  runId: string;
+  status: 'completed' | 'cancelled';
+  sourceKind: DocumentSourceKind;
+  imported: number;
+  duplicates: number;
+  /** Files that are not records (system files such as `.DS_Store`), counted but not imported. */
+  skipped: number;
+  failed: ImportFailure[];
+  /** Imported, but with something the patient should know (e.g. text could not be indexed). */
+  warnings: ImportFailure[];
+  /** Ids of the documents this import created. */
+  documents: string[];
+}
