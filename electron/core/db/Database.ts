@@ -34,6 +34,8 @@ export class Database {
     });
     const database = new Database(db);
     const conn = database.connection();
+    // SQLCipher logs decryption failures to stderr itself; we report them in our own words.
+    await conn.exec('PRAGMA cipher_log_level = NONE');
     // A raw key in x'..' form skips SQLCipher's own PBKDF2: the key is already derived.
     await conn.exec(`PRAGMA key = "x'${rawKey.toString('hex')}'"`);
     try {

@@ -5,6 +5,9 @@ import { MedvaultError } from '../errors';
 
 const LOCK_FILE = 'vault.lock';
 
+/** Lock files this process holds: its own pid in a lock file is only stale if it is not here. */
+const heldHere = new Set<string>();
+
 /**
  * One process at a time writes a vault. A lock left by a process that died (a crash, a kill)
  * is taken over; one held by a live process is refused.
@@ -19,15 +22,19 @@ export class VaultLock {
         const handle = await open(path, 'wx', 0o600);
         await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
         await handle.close();
+        heldHere.add(path);
         return new VaultLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = await readHolder(path);
-      if (holder && holder.host === hostname() && isAlive(holder.pid) && holder.pid !== process.pid) {
+      const ours = holder?.pid === process.pid;
+      if (holder && holder.host === hostname() && (ours ? heldHere.has(path) : isAlive(holder.pid))) {
         throw new MedvaultError(
           'vault-busy',
-          `The vault is open in another Medvault process (pid ${holder.pid}); close it first.`,
+          ours
+            ? 'The vault is already open.'
+            : `The vault is open in another Medvault process (pid ${holder.pid}); close it first.`,
         );
       }
       if (holder && holder.host !== hostname()) {
@@ -39,6 +46,7 @@ export class VaultLock {
   }
 
   async release(): Promise<void> {
+    heldHere.delete(this.path);
     await rm(this.path, { force: true });
   }
 }

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RECORD_TYPES, categoryOf } from '../shared/recordSet';
+import { Database } from '../electron/core/db/Database';
+import { migrate } from '../electron/core/db/migrate';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../electron/core/db/migrations';
+import type { Migration } from '../electron/core/db/migrations/types';
+import { tempDir } from './support/fixtures';
+
+describe('schema migrations', () => {
+  let path: string;
+  let cleanup: () => Promise<void>;
+  let key: Buffer;
+  let db: Database;
+
+  beforeEach(async () => {
+    const temp = await tempDir();
+    cleanup = temp.cleanup;
+    path = join(temp.path, 'test.db');
+    key = randomBytes(32);
+    db = await Database.open(path, key);
+  });
+  afterEach(async () => {
+    await db.close().catch(() => undefined);
+    await cleanup();
+  });
+
+  const userVersion = () => db.read(async (q) => (await q.get<{ user_version: number }>('PRAGMA user_version'))!.user_version);
+
+  it('numbers migrations by their place in the registry', () => {
+    MIGRATIONS.forEach((migration, index) => expect(migration.version).toBe(index + 1));
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('001 creates STRICT tables, the search index and the record-set types on an empty database', async () => {
+    expect(await migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
+    const tables = await db.read((q) =>
+      q.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'document_search%'`),
+    );
+    const names = tables.map((table) => table.name);
+    for (const table of ['documents', 'document_files', 'blobs', 'tags', 'document_tags', 'providers', 'import_runs', 'import_problems', 'disclosures', 'disclosure_documents']) {
+      expect(names).toContain(table);
+    }
+    for (const table of tables) expect(table.sql).toMatch(/\)\s*STRICT$/);
+    const types = await db.read((q) => q.all<{ slug: string; category: string }>('SELECT slug, category FROM record_types'));
+    expect(types.map((t) => t.slug).sort()).toEqual([...RECORD_TYPES].sort());
+    for (const type of types) expect(type.category).toBe(categoryOf(type.slug as never));
+    const fts = await db.read((q) => q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'document_search'`));
+    expect(fts?.sql).toContain('fts5');
+  });
+
+  it('leaves a current database as it is', async () => {
+    await migrate(db);
+    await db.transaction((tx) => tx.run(`INSERT INTO settings (key, value) VALUES ('owner', 'x')`));
+    expect(await migrate(db)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION });
+    expect(await db.read((q) => q.get(`SELECT value FROM settings WHERE key = 'owner'`))).toEqual({ value: 'x' });
+  });
+
+  it('refuses a database from a newer version and changes nothing', async () => {
+    await migrate(db);
+    await db.transaction((tx) => tx.exec('PRAGMA user_version = 99'));
+    await expect(migrate(db)).rejects.toMatchObject({ code: 'vault-too-new' });
+    expect(await userVersion()).toBe(99);
+  });
+
+  it('applies all pending migrations in one transaction: a failing one undoes the others', async () => {
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'adds a table', up: (q) => q.exec('CREATE TABLE extra (a TEXT) STRICT') },
+      { version: MIGRATIONS.length + 2, name: 'fails', up: (q) => q.exec('THIS IS NOT SQL') },
+    ];
+    await expect(migrate(db, broken)).rejects.toThrow();
+    expect(await userVersion()).toBe(0);
+    expect(await db.read((q) => q.all(`SELECT name FROM sqlite_master WHERE type = 'table'`))).toEqual([]);
+  });
+
+  it('a wrong key fails on the first query, as SQLCipher does', async () => {
+    await migrate(db);
+    await db.close();
+    await expect(Database.open(path, randomBytes(32))).rejects.toMatchObject({ code: 'vault-damaged' });
+    db = await Database.open(path, key);
+    expect(await userVersion()).toBe(LATEST_SCHEMA_VERSION);
+  });
+});
