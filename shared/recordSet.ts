@@ -42,8 +42,7 @@ export const RECORD_TYPES_BY_CATEGORY = {
   'not-covered': ['wellness-data'],
 } as const satisfies Record<RecordCategory, readonly string[]>;
 
-export type DesignatedRecordSetType =
-  (typeof RECORD_TYPES_BY_CATEGORY)[RecordCategory][number];
+export type DesignatedRecordSetType = (typeof RECORD_TYPES_BY_CATEGORY)[RecordCategory][number];
 
 export const RECORD_TYPES: readonly DesignatedRecordSetType[] = RECORD_CATEGORIES.flatMap(
   (category) => RECORD_TYPES_BY_CATEGORY[category],

@@ -5,7 +5,10 @@ import { join } from 'node:path';
  * Where the vault lives when none is given: the same folder Electron's `app.getPath('userData')`
  * gives the desktop app, so the CLI and the app open the same vault.
  */
-export function defaultVaultDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultVaultDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   let userData: string;
   if (platform === 'win32') {
     userData = join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Medvault');

@@ -120,7 +120,11 @@ const ENTRY_NAME = /^(vault\.db|blobs\/([0-9a-f]{2})\/\2[0-9a-f]{30})$/;
  * archive is this patient's and unlocks its MAC key; everything is written to a sibling folder
  * first and moved into place only when the whole archive checked out.
  */
-export async function restoreVault(archivePath: string, vaultDir: string, credential: Credential): Promise<{ documents: number }> {
+export async function restoreVault(
+  archivePath: string,
+  vaultDir: string,
+  credential: Credential,
+): Promise<{ documents: number }> {
   const target = resolve(vaultDir);
   try {
     const existing = await readdir(target);
@@ -142,7 +146,10 @@ export async function restoreVault(archivePath: string, vaultDir: string, creden
     const { size } = await input.stat();
     const damaged = () => new MedvaultError('backup-damaged', 'The backup file is damaged or incomplete.');
     const head = Buffer.alloc(MAGIC.length + 4);
-    if ((await input.read(head, 0, head.length, 0)).bytesRead !== head.length || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
+    if (
+      (await input.read(head, 0, head.length, 0)).bytesRead !== head.length ||
+      !head.subarray(0, MAGIC.length).equals(MAGIC)
+    ) {
       throw new MedvaultError('backup-damaged', 'This file is not a Medvault backup.');
     }
     const manifestLength = head.readUInt32BE(MAGIC.length);
@@ -157,7 +164,10 @@ export async function restoreVault(archivePath: string, vaultDir: string, creden
     }
     if (manifest.format !== 'medvault-backup' || !Array.isArray(manifest.entries)) throw damaged();
     if (manifest.version > 1) {
-      throw new MedvaultError('vault-too-new', 'This backup was made by a newer version of Medvault: update Medvault to restore it.');
+      throw new MedvaultError(
+        'vault-too-new',
+        'This backup was made by a newer version of Medvault: update Medvault to restore it.',
+      );
     }
     const keyFile = parseKeyFile(JSON.stringify(manifest.keyFile));
     const masterKey = await unlockKeyFile(keyFile, credential);
@@ -172,7 +182,12 @@ export async function restoreVault(archivePath: string, vaultDir: string, creden
     await mkdir(staging, { recursive: true, mode: 0o700 });
     const buffer = Buffer.allocUnsafe(COPY_CHUNK);
     for (const entry of manifest.entries) {
-      if (typeof entry.name !== 'string' || !ENTRY_NAME.test(entry.name) || !Number.isSafeInteger(entry.bytes) || entry.bytes < 0) {
+      if (
+        typeof entry.name !== 'string' ||
+        !ENTRY_NAME.test(entry.name) ||
+        !Number.isSafeInteger(entry.bytes) ||
+        entry.bytes < 0
+      ) {
         throw damaged();
       }
       const path = join(staging, ...entry.name.split('/'));
@@ -218,4 +233,3 @@ export async function restoreVault(archivePath: string, vaultDir: string, creden
     await vault.close();
   }
 }
-

@@ -144,7 +144,12 @@ async function newPassphrase(io: Io): Promise<string> {
   return first;
 }
 
-async function withVault(dir: string, values: Values, io: Io, work: (vault: Vault) => Promise<number>): Promise<number> {
+async function withVault(
+  dir: string,
+  values: Values,
+  io: Io,
+  work: (vault: Vault) => Promise<number>,
+): Promise<number> {
   const vault = await Vault.open(dir, await credentialFrom(values, io));
   try {
     return await work(vault);
@@ -191,10 +196,16 @@ async function importCommand(vault: Vault, paths: string[], values: Values, io: 
   const showProgress = !values.json && process.stderr.isTTY;
   const started = Date.now();
   try {
-    const report = await runImport(vault, paths.map((path) => resolve(path)), {
-      signal: controller.signal,
-      onProgress: showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress, started)}\x1b[K`) : undefined,
-    });
+    const report = await runImport(
+      vault,
+      paths.map((path) => resolve(path)),
+      {
+        signal: controller.signal,
+        onProgress: showProgress
+          ? (progress) => process.stderr.write(`\r${progressLine(progress, started)}\x1b[K`)
+          : undefined,
+      },
+    );
     if (showProgress) process.stderr.write('\r\x1b[K');
     if (report.status === 'cancelled') {
       io.err('Import cancelled; nothing from it was added to the vault.');
@@ -250,14 +261,16 @@ function plural(count: number, noun: string): string {
 function filterFrom(values: Values): DocumentFilter {
   const filter: DocumentFilter = {};
   if (values.category !== undefined) {
-    if (!isRecordCategory(values.category)) throw new MedvaultError('invalid-argument', `"${values.category}" is not a category.`);
+    if (!isRecordCategory(values.category))
+      throw new MedvaultError('invalid-argument', `"${values.category}" is not a category.`);
     filter.category = values.category;
   }
   if (values.type !== undefined) filter.type = recordType(values.type);
   for (const key of ['from', 'to'] as const) {
     const value = values[key];
     if (value !== undefined) {
-      if (!isIsoDate(value)) throw new MedvaultError('invalid-argument', `--${key} needs a date in the form YYYY-MM-DD.`);
+      if (!isIsoDate(value))
+        throw new MedvaultError('invalid-argument', `--${key} needs a date in the form YYYY-MM-DD.`);
       filter[key] = value;
     }
   }
@@ -269,7 +282,10 @@ function filterFrom(values: Values): DocumentFilter {
 
 function recordType(value: string) {
   if (!isRecordType(value)) {
-    throw new MedvaultError('invalid-argument', `"${value}" is not a record type (one of: ${RECORD_TYPES.join(', ')}).`);
+    throw new MedvaultError(
+      'invalid-argument',
+      `"${value}" is not a record type (one of: ${RECORD_TYPES.join(', ')}).`,
+    );
   }
   return value;
 }
@@ -290,10 +306,14 @@ async function list(vault: Vault, values: Values, io: Io): Promise<number> {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
+  const widths = header.map((title, column) =>
+    Math.min(48, Math.max(title.length, ...rows.map((row) => row[column]!.length))),
+  );
   const line = (cells: string[]) =>
     cells
-      .map((cell, column) => (cell.length > widths[column]! ? `${cell.slice(0, widths[column]! - 1)}…` : cell.padEnd(widths[column]!)))
+      .map((cell, column) =>
+        cell.length > widths[column]! ? `${cell.slice(0, widths[column]! - 1)}…` : cell.padEnd(widths[column]!),
+      )
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
@@ -340,10 +360,17 @@ async function tag(vault: Vault, id: string, values: Values, io: Io): Promise<nu
   if (values['add-tag']) edit.addTags = values['add-tag'];
   if (values['remove-tag']) edit.removeTags = values['remove-tag'];
   if (Object.keys(edit).length === 0) {
-    throw new MedvaultError('invalid-argument', 'Nothing to change: give --type, --date, --provider, --title, --add-tag or --remove-tag.');
+    throw new MedvaultError(
+      'invalid-argument',
+      'Nothing to change: give --type, --date, --provider, --title, --add-tag or --remove-tag.',
+    );
   }
   const document: VaultDocument = await vault.editDocument(id, edit);
-  io.out(values.json ? JSON.stringify(document) : `Updated ${document.id}: ${document.title} (${document.type}, ${document.date ?? 'date unknown'}).`);
+  io.out(
+    values.json
+      ? JSON.stringify(document)
+      : `Updated ${document.id}: ${document.title} (${document.type}, ${document.date ?? 'date unknown'}).`,
+  );
   return EXIT.ok;
 }
 
@@ -352,7 +379,9 @@ async function verify(vault: Vault, values: Values, io: Io): Promise<number> {
   if (values.json) {
     io.out(JSON.stringify(report));
   } else if (report.ok) {
-    io.out(`The vault is intact: the database and ${plural(report.blobsChecked, 'file')} (${plural(report.documents, 'document')}) check out.`);
+    io.out(
+      `The vault is intact: the database and ${plural(report.blobsChecked, 'file')} (${plural(report.documents, 'document')}) check out.`,
+    );
   } else {
     const lines = ['The vault has problems:'];
     if (report.database !== 'ok') lines.push(`  database: ${report.database}`);
@@ -381,6 +410,10 @@ async function backup(vault: Vault, values: Values, io: Io): Promise<number> {
 
 async function restore(file: string, dir: string, values: Values, io: Io): Promise<number> {
   const result = await restoreVault(file, dir, await credentialFrom(values, io));
-  io.out(values.json ? JSON.stringify({ vault: dir, ...result }) : `Restored ${plural(result.documents, 'document')} into ${dir}.`);
+  io.out(
+    values.json
+      ? JSON.stringify({ vault: dir, ...result })
+      : `Restored ${plural(result.documents, 'document')} into ${dir}.`,
+  );
   return EXIT.ok;
 }

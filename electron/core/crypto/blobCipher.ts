@@ -62,7 +62,13 @@ export function sealChunk(key: Buffer, header: BlobHeader, index: number, isLast
 }
 
 /** Returns the plaintext, or null if the chunk was altered, moved, or cut short. */
-export function openChunk(key: Buffer, header: BlobHeader, index: number, isLast: boolean, sealed: Buffer): Buffer | null {
+export function openChunk(
+  key: Buffer,
+  header: BlobHeader,
+  index: number,
+  isLast: boolean,
+  sealed: Buffer,
+): Buffer | null {
   if (sealed.length < TAG_BYTES) return null;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce(index, isLast));
@@ -83,7 +89,10 @@ export function encryptedSize(plainBytes: number, chunkBytes: number): number {
 }
 
 /** The chunk layout implied by a file's size; null if no plaintext length gives that size. */
-export function layoutFromFileSize(fileBytes: number, chunkBytes: number): { chunks: number; plainBytes: number } | null {
+export function layoutFromFileSize(
+  fileBytes: number,
+  chunkBytes: number,
+): { chunks: number; plainBytes: number } | null {
   const body = fileBytes - HEADER_BYTES;
   if (body < TAG_BYTES) return null;
   const sealedChunk = chunkBytes + TAG_BYTES;

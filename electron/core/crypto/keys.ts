@@ -40,7 +40,10 @@ function scryptMemory(params: ScryptParams): number {
 
 export async function deriveKeyFromPassphrase(passphrase: string, params: ScryptParams): Promise<Buffer> {
   if (params.name !== 'scrypt' || scryptMemory(params) < MIN_SCRYPT_MEMORY || params.N > 2 ** 22) {
-    throw new MedvaultError('vault-damaged', 'The vault key file has key-derivation settings this version does not accept.');
+    throw new MedvaultError(
+      'vault-damaged',
+      'The vault key file has key-derivation settings this version does not accept.',
+    );
   }
   const normalized = passphrase.normalize('NFC');
   return new Promise((resolve, reject) => {
@@ -114,11 +117,7 @@ function formatRecoveryKey(bytes: Buffer): string {
 
 /** Parses what the patient typed, forgiving case, spaces, dashes and the usual look-alikes. */
 export function parseRecoveryKey(text: string): Buffer | null {
-  const cleaned = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const cleaned = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (cleaned.length !== 32) return null;
   const out: number[] = [];
   let bits = 0;

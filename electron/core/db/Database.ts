@@ -112,7 +112,8 @@ export class Database {
         new Promise<T[]>((resolve, reject) =>
           db.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
         ),
-      exec: (sql) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
+      exec: (sql) =>
+        new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
     };
   }
 }

@@ -8,7 +8,12 @@ import type {
   VaultDocument,
 } from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/documents';
-import { DEFAULT_RECORD_TYPE, isRecordType, type DesignatedRecordSetType, type RecordCategory } from '../../../shared/recordSet';
+import {
+  DEFAULT_RECORD_TYPE,
+  isRecordType,
+  type DesignatedRecordSetType,
+  type RecordCategory,
+} from '../../../shared/recordSet';
 import type { Queryable, SqlValue } from '../db/Database';
 import { MedvaultError } from '../errors';
 import { newId, nowIso } from '../ids';
@@ -180,15 +185,22 @@ export async function getDocument(q: Queryable, idOrPrefix: string): Promise<Doc
   const id = await resolveDocumentId(q, idOrPrefix);
   const row = await q.get<DocumentRow>(`${SELECT_DOCUMENTS} WHERE d.id = ?`, [id]);
   if (!row) throw new MedvaultError('not-found', `There is no document with id "${idOrPrefix}".`);
-  const files = await q.all<{ position: number; original_path: string; media_type: string; bytes: number; sha256: string }>(
+  const files = await q.all<{
+    position: number;
+    original_path: string;
+    media_type: string;
+    bytes: number;
+    sha256: string;
+  }>(
     `SELECT f.position, f.original_path, f.media_type, b.bytes, b.sha256
      FROM document_files f JOIN blobs b ON b.id = f.blob_id
      WHERE f.document_id = ? ORDER BY f.position`,
     [id],
   );
-  const text = await q.get<{ excerpt: string }>(`SELECT substr(body, 1, 400) AS excerpt FROM document_search WHERE rowid = ?`, [
-    row.seq,
-  ]);
+  const text = await q.get<{ excerpt: string }>(
+    `SELECT substr(body, 1, 400) AS excerpt FROM document_search WHERE rowid = ?`,
+    [row.seq],
+  );
   return {
     ...toDocument(row),
     importRunId: row.import_run_id,
@@ -307,7 +319,11 @@ export async function applySuggestion(q: Queryable, documentId: string, suggesti
     params.push(await providerId(q, suggestion.provider));
   }
   if (sets.length === 0) return;
-  await q.run(`UPDATE documents SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, nowIso(), documentId]);
+  await q.run(`UPDATE documents SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [
+    ...params,
+    nowIso(),
+    documentId,
+  ]);
   await reindex(q, documentId);
 }
 
@@ -323,7 +339,8 @@ export async function editDocument(q: Queryable, idOrPrefix: string, edit: Docum
     edited.add('title');
   }
   if (edit.type !== undefined) {
-    if (!isRecordType(edit.type)) throw new MedvaultError('invalid-argument', `"${String(edit.type)}" is not a record type.`);
+    if (!isRecordType(edit.type))
+      throw new MedvaultError('invalid-argument', `"${String(edit.type)}" is not a record type.`);
     sets.push('type = ?');
     params.push(edit.type);
     edited.add('type');
@@ -360,7 +377,9 @@ export async function editDocument(q: Queryable, idOrPrefix: string, edit: Docum
 
 /** Removes the documents an import run created; returns the blobs nothing refers to any more. */
 export async function deleteRunDocuments(q: Queryable, runId: string): Promise<string[]> {
-  const documents = await q.all<{ id: string; seq: number }>('SELECT id, seq FROM documents WHERE import_run_id = ?', [runId]);
+  const documents = await q.all<{ id: string; seq: number }>('SELECT id, seq FROM documents WHERE import_run_id = ?', [
+    runId,
+  ]);
   const blobIds = new Set(
     (
       await q.all<{ blob_id: string }>(

@@ -7,7 +7,14 @@ import { newId, nowIso } from '../ids';
 import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
 import { FileImporter } from './files/FileImporter';
-import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer, type StagedFile } from './types';
+import {
+  UnreadableFileError,
+  type FileOutcome,
+  type FoundFile,
+  type ImportContext,
+  type Importer,
+  type StagedFile,
+} from './types';
 import { walkSources } from './walk';
 
 export interface ImportOptions {
@@ -26,7 +33,11 @@ const READ_CHUNK = 1024 * 1024;
  * its row); one unreadable file is reported and the rest go on. Cancelling undoes the whole run,
  * and a run cut short by a crash is undone on the next open — an import lands whole or not at all.
  */
-export async function runImport(vault: Vault, paths: readonly string[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function runImport(
+  vault: Vault,
+  paths: readonly string[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const sourceKind = options.sourceKind ?? 'file';
   const signal = options.signal ?? new AbortController().signal;
   const importers: Importer[] = options.importers ?? [new FileImporter()];
@@ -140,7 +151,17 @@ export async function runImport(vault: Vault, paths: readonly string[], options:
 }
 
 function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportReport {
-  return { runId, status: 'cancelled', sourceKind, imported: 0, duplicates: 0, skipped: 0, failed: [], warnings: [], documents: [] };
+  return {
+    runId,
+    status: 'cancelled',
+    sourceKind,
+    imported: 0,
+    duplicates: 0,
+    skipped: 0,
+    failed: [],
+    warnings: [],
+    documents: [],
+  };
 }
 
 async function importOne(file: FoundFile, importers: Importer[], context: ImportContext): Promise<FileOutcome> {
@@ -240,10 +261,7 @@ class RunContext implements ImportContext {
     }
   }
 
-  async commitDocument(
-    staged: StagedFile,
-    document: Parameters<ImportContext['commitDocument']>[1],
-  ): Promise<string> {
+  async commitDocument(staged: StagedFile, document: Parameters<ImportContext['commitDocument']>[1]): Promise<string> {
     const writer = this.writers.get(staged);
     if (!writer) throw new Error('commitDocument needs a newly staged file');
     this.writers.delete(staged);

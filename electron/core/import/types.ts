@@ -30,18 +30,19 @@ export interface ImportContext {
    */
   stage(file: FoundFile, options?: { keepBytesUpTo?: number }): Promise<StagedFile>;
   /** Moves the staged blob into place and records the document, atomically as seen by readers. */
-  commitDocument(staged: StagedFile, document: Omit<NewDocument, 'runId' | 'files' | 'bytes'> & {
-    files?: NewDocument['files'];
-  }): Promise<string>;
+  commitDocument(
+    staged: StagedFile,
+    document: Omit<NewDocument, 'runId' | 'files' | 'bytes'> & {
+      files?: NewDocument['files'];
+    },
+  ): Promise<string>;
   /** Fills in what an existing document does not know yet (never what the patient edited). */
   suggestFor(documentId: string, suggestion: DocumentSuggestion): Promise<void>;
   discard(staged: StagedFile): Promise<void>;
   warn(file: FoundFile, reason: string): void;
 }
 
-export type FileOutcome =
-  | { kind: 'imported'; documentId: string }
-  | { kind: 'duplicate'; documentId: string | null };
+export type FileOutcome = { kind: 'imported'; documentId: string } | { kind: 'duplicate'; documentId: string | null };
 
 /** Thrown by an importer for a file it cannot read; the sentence goes into the import report. */
 export class UnreadableFileError extends Error {

@@ -79,7 +79,10 @@ export class Vault {
     // create left behind (which nothing can decrypt) is cleared before trying again.
     const leftovers = existing.filter((name) => CREATE_LEFTOVERS.has(name));
     if (leftovers.length < existing.length) {
-      throw new MedvaultError('vault-exists', `The folder ${dir} is not empty; choose an empty or new folder for the vault.`);
+      throw new MedvaultError(
+        'vault-exists',
+        `The folder ${dir} is not empty; choose an empty or new folder for the vault.`,
+      );
     }
     for (const name of leftovers) await rm(join(dir, name), { recursive: true, force: true });
     const { keyFile, masterKey, recoveryKey } = await createKeyFile(passphrase);
@@ -90,7 +93,8 @@ export class Vault {
       await writeKeyFile(dir, keyFile);
       return { vault, recoveryKey };
     } catch (error) {
-      for (const name of CREATE_LEFTOVERS) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+      for (const name of CREATE_LEFTOVERS)
+        await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
       throw error instanceof MedvaultError ? error : describeIoError(error, `the vault folder ${dir}`);
     }
   }
@@ -116,7 +120,15 @@ export class Vault {
       }
       db = await Database.open(join(dir, DATABASE_FILE), keys.databaseKey);
       await migrate(db);
-      const vault = new Vault(dir, db, new BlobStore(join(dir, BLOB_DIR), keys.blobKey), keyFile, masterKey, keys, lock);
+      const vault = new Vault(
+        dir,
+        db,
+        new BlobStore(join(dir, BLOB_DIR), keys.blobKey),
+        keyFile,
+        masterKey,
+        keys,
+        lock,
+      );
       await vault.recoverFromCrash();
       return vault;
     } catch (error) {
@@ -176,10 +188,11 @@ export class Vault {
   async rollbackRun(runId: string, status: 'cancelled' | 'interrupted'): Promise<void> {
     const orphaned = await this.db.transaction(async (tx) => {
       const blobIds = await deleteRunDocuments(tx, runId);
-      await tx.run(
-        `UPDATE import_runs SET status = ?, finished_at = ?, imported = 0 WHERE id = ?`,
-        [status, nowIso(), runId],
-      );
+      await tx.run(`UPDATE import_runs SET status = ?, finished_at = ?, imported = 0 WHERE id = ?`, [
+        status,
+        nowIso(),
+        runId,
+      ]);
       return blobIds;
     });
     for (const blobId of orphaned) await this.blobs.delete(blobId);
@@ -187,7 +200,9 @@ export class Vault {
 
   /** Imports that were running when a process died are undone, then stray files are swept. */
   private async recoverFromCrash(): Promise<void> {
-    const running = await this.db.read((q) => q.all<{ id: string }>(`SELECT id FROM import_runs WHERE status = 'running'`));
+    const running = await this.db.read((q) =>
+      q.all<{ id: string }>(`SELECT id FROM import_runs WHERE status = 'running'`),
+    );
     for (const run of running) await this.rollbackRun(run.id, 'interrupted');
     const known = await this.db.read((q) => q.all<{ id: string }>('SELECT id FROM blobs'));
     await this.blobs.sweep(new Set(known.map((row) => row.id)));

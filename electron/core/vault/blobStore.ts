@@ -70,7 +70,8 @@ export class BlobStore {
   }
 
   pathOf(blobId: string): string {
-    if (!BLOB_ID.test(blobId)) throw new MedvaultError('vault-damaged', 'The vault refers to a file with an invalid name.');
+    if (!BLOB_ID.test(blobId))
+      throw new MedvaultError('vault-damaged', 'The vault refers to a file with an invalid name.');
     return join(this.dir, blobId.slice(0, 2), blobId);
   }
 

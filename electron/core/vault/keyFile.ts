@@ -109,7 +109,10 @@ export async function readKeyFile(dir: string): Promise<KeyFile> {
     text = await readFile(join(dir, KEY_FILE_NAME), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new MedvaultError('vault-not-found', `There is no Medvault vault at ${dir} (run "medvault init" to create one).`);
+      throw new MedvaultError(
+        'vault-not-found',
+        `There is no Medvault vault at ${dir} (run "medvault init" to create one).`,
+      );
     }
     throw describeIoError(error, 'the vault key file');
   }
@@ -128,7 +131,10 @@ export function parseKeyFile(text: string): KeyFile {
     throw new MedvaultError('vault-damaged', 'The vault key file (vault.json) is not a Medvault key file.');
   }
   if (typeof keyFile.version !== 'number' || keyFile.version > KEY_FILE_VERSION) {
-    throw new MedvaultError('vault-too-new', 'This vault was created by a newer version of Medvault: update Medvault to open it.');
+    throw new MedvaultError(
+      'vault-too-new',
+      'This vault was created by a newer version of Medvault: update Medvault to open it.',
+    );
   }
   if (!keyFile.vaultId || !keyFile.kdf || !keyFile.passphraseKey || !keyFile.recoveryKey) {
     throw new MedvaultError('vault-damaged', 'The vault key file (vault.json) is incomplete.');

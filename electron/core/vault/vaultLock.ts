@@ -54,7 +54,9 @@ export class VaultLock {
 async function readHolder(path: string): Promise<{ pid: number; host: string } | null> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof value.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : null;
+    return typeof value.pid === 'number' && typeof value.host === 'string'
+      ? { pid: value.pid, host: value.host }
+      : null;
   } catch {
     return null; // a lock file cut short by a crash
   }

@@ -1,7 +1,14 @@
 import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import type { DocumentSuggestion } from '../../documents/repository';
 import { PdfTextExtractor } from '../pdf/PdfTextExtractor';
-import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer, type StagedFile } from '../types';
+import {
+  UnreadableFileError,
+  type FileOutcome,
+  type FoundFile,
+  type ImportContext,
+  type Importer,
+  type StagedFile,
+} from '../types';
 import { checkImage } from './imageCheck';
 import { sniffMediaType } from './sniff';
 import { dateFromFileName, dateFromPdfDate, titleFromFileName, usablePdfTitle } from './suggest';
@@ -27,7 +34,11 @@ export class FileImporter implements Importer {
   async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
     const mediaType = sniffMediaType(file.path, head)!;
     const keepBytesUpTo =
-      mediaType === 'application/pdf' ? MAX_PDF_PARSE_BYTES : mediaType === 'text/plain' ? MAX_TEXT_BYTES : MAX_IMAGE_CHECK_BYTES;
+      mediaType === 'application/pdf'
+        ? MAX_PDF_PARSE_BYTES
+        : mediaType === 'text/plain'
+          ? MAX_TEXT_BYTES
+          : MAX_IMAGE_CHECK_BYTES;
     const staged = await context.stage(file, { keepBytesUpTo });
     const suggestion: DocumentSuggestion = {
       title: titleFromFileName(file.path),
@@ -86,7 +97,7 @@ export class FileImporter implements Importer {
         context.warn(file, 'The PDF took too long to read, so its text was not indexed for search.');
         return '';
       case 'damaged':
-        throw new UnreadableFileError(`The PDF is damaged and cannot be opened (${result.detail.replace(/\.$/, "")}).`);
+        throw new UnreadableFileError(`The PDF is damaged and cannot be opened (${result.detail.replace(/\.$/, '')}).`);
     }
   }
 }
@@ -97,4 +108,3 @@ function readText(staged: StagedFile, file: FoundFile): string {
   if (text.includes('\u0000')) throw new UnreadableFileError(`${file.relativePath} is not a plain text file.`);
   return text;
 }
-

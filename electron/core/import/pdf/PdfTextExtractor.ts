@@ -19,9 +19,7 @@ export class PdfTextExtractor {
   private worker: Worker | null = null;
   private nextId = 1;
 
-  constructor(
-    private readonly options: { timeoutMs?: number; maxOldGenerationSizeMb?: number } = {},
-  ) {}
+  constructor(private readonly options: { timeoutMs?: number; maxOldGenerationSizeMb?: number } = {}) {}
 
   async extract(data: Buffer): Promise<PdfTextResult> {
     const worker = this.ensureWorker();
@@ -66,9 +64,12 @@ export class PdfTextExtractor {
 
   private ensureWorker(): Worker {
     if (!this.worker) {
-      const worker = startWorker(new URL(`./pdfTextWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
-        maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb ?? 512,
-      });
+      const worker = startWorker(
+        new URL(`./pdfTextWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+        {
+          maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb ?? 512,
+        },
+      );
       worker.stderr?.resume(); // pdf.js warnings are not ours to print
       this.worker = worker;
     }
