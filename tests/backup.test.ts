@@ -17,7 +17,11 @@ describe('backup and restore', () => {
     ({ vault, root, recoveryKey, cleanup } = await withNewVault());
     await makeRecordsFolder(join(root, 'records'));
     const report = await runImport(vault, [join(root, 'records')]);
-    await vault.editDocument(report.documents[0]!, { type: 'lab-result', addTags: ['cardiology'], provider: 'Mercy Lab' });
+    await vault.editDocument(report.documents[0]!, {
+      type: 'lab-result',
+      addTags: ['cardiology'],
+      provider: 'Mercy Lab',
+    });
   });
   afterEach(() => cleanup());
 
@@ -25,7 +29,9 @@ describe('backup and restore', () => {
     const documents = await v.listDocuments();
     const contents = await Promise.all(
       documents.map(async (d) => {
-        const files = await v.db.read((q) => q.all<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ?', [d.id]));
+        const files = await v.db.read((q) =>
+          q.all<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ?', [d.id]),
+        );
         return (await v.blobs.readAll(files[0]!.blob_id)).toString('base64');
       }),
     );
@@ -54,9 +60,17 @@ describe('backup and restore', () => {
 
   it('is consistent while the vault keeps working: an import during the backup lands whole or not at all', async () => {
     const more = join(root, 'more');
-    await writeTree(more, Object.fromEntries(await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => [`note-${i}.pdf`, await makePdf([`Additional record ${i}`])] as const),
-    )));
+    await writeTree(
+      more,
+      Object.fromEntries(
+        await Promise.all(
+          Array.from(
+            { length: 8 },
+            async (_, i) => [`note-${i}.pdf`, await makePdf([`Additional record ${i}`])] as const,
+          ),
+        ),
+      ),
+    );
     const archive = join(root, 'during.medvault');
     const [, imported] = await Promise.all([backupVault(vault, archive), runImport(vault, [more])]);
     expect(imported.imported).toBe(8);
@@ -78,11 +92,15 @@ describe('backup and restore', () => {
       const altered = Buffer.from(original);
       altered[offset] = altered[offset]! ^ 0x40;
       await writeFile(archive, altered);
-      await expect(restoreVault(archive, target, { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'backup-damaged' });
+      await expect(restoreVault(archive, target, { passphrase: PASSPHRASE })).rejects.toMatchObject({
+        code: 'backup-damaged',
+      });
     }
     await writeFile(archive, original);
     await truncate(archive, original.length - 100);
-    await expect(restoreVault(archive, target, { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'backup-damaged' });
+    await expect(restoreVault(archive, target, { passphrase: PASSPHRASE })).rejects.toMatchObject({
+      code: 'backup-damaged',
+    });
     await writeFile(archive, Buffer.from('just some file'));
     await expect(restoreVault(archive, target, { passphrase: PASSPHRASE })).rejects.toMatchObject({
       code: 'backup-damaged',
@@ -99,7 +117,9 @@ describe('backup and restore', () => {
     });
     const occupied = join(root, 'occupied');
     await writeTree(occupied, { 'keep.txt': 'mine' });
-    await expect(restoreVault(archive, occupied, { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'vault-exists' });
+    await expect(restoreVault(archive, occupied, { passphrase: PASSPHRASE })).rejects.toMatchObject({
+      code: 'vault-exists',
+    });
     expect(await readFile(join(occupied, 'keep.txt'), 'utf8')).toBe('mine');
   });
 

@@ -54,7 +54,7 @@ describe('importing plain files', () => {
   it('recognises files by their content, not their names', async () => {
     const folder = join(root, 'disc');
     await writeTree(folder, {
-      'REPORT': await makePdf(['Radiology report, no extension']),
+      REPORT: await makePdf(['Radiology report, no extension']),
       'photo.DCM': makeJpeg(20, 20, 3),
       'scan.pdf': makePng(20, 20, 4),
     });
@@ -95,7 +95,13 @@ describe('importing plain files', () => {
     });
     const report = await runImport(vault, [folder, join(root, 'does-not-exist')]);
     const reasons = Object.fromEntries(report.failed.map((f) => [f.path.split('/').pop(), f.reason]));
-    expect(Object.keys(reasons).sort()).toEqual(['broken.png', 'corrupt.pdf', 'does-not-exist', 'empty.txt', 'program.exe']);
+    expect(Object.keys(reasons).sort()).toEqual([
+      'broken.png',
+      'corrupt.pdf',
+      'does-not-exist',
+      'empty.txt',
+      'program.exe',
+    ]);
     expect(reasons['corrupt.pdf']).toMatch(/PDF is damaged/);
     expect(reasons['program.exe']).toMatch(/Not a file type Medvault imports/);
     expect(reasons['empty.txt']).toMatch(/empty/);
@@ -107,7 +113,9 @@ describe('importing plain files', () => {
     // Nothing of the failed files stays behind, not even in the incoming area.
     expect(await vault.blobs.listStored()).toHaveLength(2);
     expect(await readdir(join(vault.dir, 'blobs', 'incoming'))).toEqual([]);
-    const problems = await vault.db.read((q) => q.all('SELECT kind, path FROM import_problems WHERE run_id = ?', [report.runId]));
+    const problems = await vault.db.read((q) =>
+      q.all('SELECT kind, path FROM import_problems WHERE run_id = ?', [report.runId]),
+    );
     expect(problems).toHaveLength(6);
   });
 });
@@ -128,9 +136,23 @@ describe('finding documents again', () => {
     });
     await runImport(vault, [folder]);
     ids = Object.fromEntries((await vault.listDocuments()).map((d) => [d.source.path.split('/').pop()!, d.id]));
-    await vault.editDocument(ids['eob.pdf']!, { type: 'explanation-of-benefits', date: '2024-02-10', provider: 'Acme Health Plan', addTags: ['appeal'] });
-    await vault.editDocument(ids['mri.pdf']!, { type: 'imaging-report', date: '2024-01-05', provider: 'Mercy Imaging Center', addTags: ['knee', 'appeal'] });
-    await vault.editDocument(ids['bill.pdf']!, { type: 'itemized-bill', date: '2024-01-20', provider: 'Mercy Surgical' });
+    await vault.editDocument(ids['eob.pdf']!, {
+      type: 'explanation-of-benefits',
+      date: '2024-02-10',
+      provider: 'Acme Health Plan',
+      addTags: ['appeal'],
+    });
+    await vault.editDocument(ids['mri.pdf']!, {
+      type: 'imaging-report',
+      date: '2024-01-05',
+      provider: 'Mercy Imaging Center',
+      addTags: ['knee', 'appeal'],
+    });
+    await vault.editDocument(ids['bill.pdf']!, {
+      type: 'itemized-bill',
+      date: '2024-01-20',
+      provider: 'Mercy Surgical',
+    });
   });
   afterEach(() => cleanup());
 

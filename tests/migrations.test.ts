@@ -26,7 +26,8 @@ describe('schema migrations', () => {
     await cleanup();
   });
 
-  const userVersion = () => db.read(async (q) => (await q.get<{ user_version: number }>('PRAGMA user_version'))!.user_version);
+  const userVersion = () =>
+    db.read(async (q) => (await q.get<{ user_version: number }>('PRAGMA user_version'))!.user_version);
 
   it('numbers migrations by their place in the registry', () => {
     MIGRATIONS.forEach((migration, index) => expect(migration.version).toBe(index + 1));
@@ -36,17 +37,34 @@ describe('schema migrations', () => {
   it('001 creates STRICT tables, the search index and the record-set types on an empty database', async () => {
     expect(await migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
     const tables = await db.read((q) =>
-      q.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'document_search%'`),
+      q.all<{ name: string; sql: string }>(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'document_search%'`,
+      ),
     );
     const names = tables.map((table) => table.name);
-    for (const table of ['documents', 'document_files', 'blobs', 'tags', 'document_tags', 'providers', 'import_runs', 'import_problems', 'disclosures', 'disclosure_documents']) {
+    for (const table of [
+      'documents',
+      'document_files',
+      'blobs',
+      'tags',
+      'document_tags',
+      'providers',
+      'import_runs',
+      'import_problems',
+      'disclosures',
+      'disclosure_documents',
+    ]) {
       expect(names).toContain(table);
     }
     for (const table of tables) expect(table.sql).toMatch(/\)\s*STRICT$/);
-    const types = await db.read((q) => q.all<{ slug: string; category: string }>('SELECT slug, category FROM record_types'));
+    const types = await db.read((q) =>
+      q.all<{ slug: string; category: string }>('SELECT slug, category FROM record_types'),
+    );
     expect(types.map((t) => t.slug).sort()).toEqual([...RECORD_TYPES].sort());
     for (const type of types) expect(type.category).toBe(categoryOf(type.slug as never));
-    const fts = await db.read((q) => q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'document_search'`));
+    const fts = await db.read((q) =>
+      q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'document_search'`),
+    );
     expect(fts?.sql).toContain('fts5');
   });
 

@@ -27,7 +27,9 @@ describe('the vault', () => {
     const keyFile = JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8'));
     expect(keyFile.kdf).toMatchObject({ name: 'scrypt' });
     expect(JSON.stringify(keyFile)).not.toContain(recoveryKey);
-    expect((await readFile(join(dir, 'vault.db'))).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
+    expect((await readFile(join(dir, 'vault.db'))).subarray(0, 16).toString('latin1')).not.toBe(
+      'SQLite format 3\u0000',
+    );
   });
 
   it('says a wrong passphrase is wrong — not that the file is not a database', async () => {
@@ -79,7 +81,10 @@ describe('the vault', () => {
 
   it('takes over the lock of a process that died', async () => {
     (await Vault.create(dir, PASSPHRASE)).vault.close();
-    await writeFile(join(dir, 'vault.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname() }));
+    await writeFile(
+      join(dir, 'vault.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname() }),
+    );
     await (await Vault.open(dir, { passphrase: PASSPHRASE })).close();
   });
 
@@ -128,12 +133,16 @@ describe('the vault', () => {
     const kept = await runImport(vault, [join(files, 'a.pdf')]);
     const interrupted = await runImport(vault, [join(files, 'b.pdf')]);
     // As if the process died before the run finished: its row still says running.
-    await vault.db.transaction((tx) => tx.run(`UPDATE import_runs SET status = 'running' WHERE id = ?`, [interrupted.runId]));
+    await vault.db.transaction((tx) =>
+      tx.run(`UPDATE import_runs SET status = 'running' WHERE id = ?`, [interrupted.runId]),
+    );
     await vault.close();
     const reopened = await Vault.open(dir, { passphrase: PASSPHRASE });
     expect((await reopened.listDocuments()).map((d) => d.id)).toEqual(kept.documents);
     expect(await reopened.blobs.listStored()).toHaveLength(1);
-    const run = await reopened.db.read((q) => q.get<{ status: string }>('SELECT status FROM import_runs WHERE id = ?', [interrupted.runId]));
+    const run = await reopened.db.read((q) =>
+      q.get<{ status: string }>('SELECT status FROM import_runs WHERE id = ?', [interrupted.runId]),
+    );
     expect(run?.status).toBe('interrupted');
     expect((await reopened.verify()).ok).toBe(true);
     await reopened.close();

@@ -69,9 +69,12 @@ export async function writeTree(root: string, files: Record<string, Buffer | str
 /** A folder like a patient's downloads: PDFs with text, images, a text note, and litter. */
 export async function makeRecordsFolder(root: string): Promise<Record<string, Buffer | string>> {
   const files: Record<string, Buffer | string> = {
-    'labs/2023-04-05 lipid panel.pdf': await makePdf(['Lipid panel', 'Total cholesterol 182 mg/dL', 'Marker: quetzalcoatl'], {
-      title: 'Lipid panel',
-    }),
+    'labs/2023-04-05 lipid panel.pdf': await makePdf(
+      ['Lipid panel', 'Total cholesterol 182 mg/dL', 'Marker: quetzalcoatl'],
+      {
+        title: 'Lipid panel',
+      },
+    ),
     'labs/cbc.pdf': await makePdf(['Complete blood count', 'Hemoglobin 13.9 g/dL'], {
       creationDate: new Date('2022-11-30T12:00:00Z'),
     }),
