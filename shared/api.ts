@@ -1,0 +1,141 @@
+/**
+ * The one contract between the UI and the core. The Electron preload, the browser-mode client,
+ * the main-process dispatcher and the browser-mode server all import it; nothing else crosses.
+ *
+ * Every method takes at most one argument object and, seen from the UI, resolves to an
+ * `ApiResult`: a value, or an error with one sentence the UI can show as is. Document bytes never
+ * travel through a method: the UI loads them from `documentFileUrl()`, which the core serves
+ * decrypted on the fly.
+ */
+import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
+import type { ImportProgress, ImportReport } from './imports';
+import type { RecordCategory } from './recordSet';
+
+export type ApiErrorCode =
+  | 'wrong-passphrase'
+  | 'wrong-recovery-key'
+  | 'weak-passphrase'
+  | 'vault-not-found'
+  | 'vault-exists'
+  | 'vault-busy'
+  | 'vault-too-new'
+  | 'vault-damaged'
+  | 'vault-locked'
+  | 'not-found'
+  | 'invalid-argument'
+  | 'blob-damaged'
+  | 'backup-damaged'
+  | 'disk-full'
+  | 'cancelled'
+  | 'io'
+  | 'internal';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export interface VaultStatus {
+  state: 'no-vault' | 'locked' | 'unlocked';
+  /** Where the vault folder is, so the patient knows what to back up. */
+  location: string;
+  /** Minutes without activity before the vault locks itself; 0 means never. */
+  autoLockMinutes: number;
+}
+
+export interface LibraryFacets {
+  total: number;
+  categories: { category: RecordCategory; count: number }[];
+  providers: string[];
+  tags: string[];
+}
+
+export interface FolderEntry {
+  name: string;
+  path: string;
+  kind: 'folder' | 'file';
+  bytes: number | null;
+}
+
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  entries: FolderEntry[];
+}
+
+export interface ImportRequest {
+  /** Files and folders on this computer, as chosen in a file dialog or the folder browser. */
+  paths?: string[];
+  /** Files dropped on the window in browser mode, uploaded (encrypted) beforehand. */
+  uploadIds?: string[];
+  sourceKind?: DocumentSourceKind;
+}
+
+export interface Api {
+  getStatus(): VaultStatus;
+  createVault(args: { passphrase: string }): { recoveryKey: string; status: VaultStatus };
+  unlock(args: { passphrase: string } | { recoveryKey: string }): VaultStatus;
+  lock(): VaultStatus;
+  setAutoLock(args: { minutes: number }): VaultStatus;
+  listDocuments(args: DocumentFilter): VaultDocument[];
+  getFacets(): LibraryFacets;
+  getDocument(args: { id: string }): DocumentDetails;
+  editDocument(args: { id: string; edit: DocumentEdit }): VaultDocument;
+  browseFolder(args: { path: string | null }): FolderListing;
+  startImport(args: ImportRequest): { importId: string };
+  cancelImport(args: { importId: string }): void;
+}
+
+export type ApiMethod = keyof Api;
+export type ApiArgs<M extends ApiMethod> = Parameters<Api[M]>;
+export type ApiValue<M extends ApiMethod> = ReturnType<Api[M]>;
+
+/** What the UI calls: every method async, every outcome a result. */
+export type ApiClient = {
+  [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<ApiValue<M>>>;
+};
+
+/** Pushed from the core to the UI. */
+export interface ApiEvents {
+  'import-progress': { importId: string; progress: ImportProgress };
+  'import-finished': { importId: string; report: ImportReport };
+  'import-failed': { importId: string; error: ApiError };
+  locked: { reason: 'user' | 'idle' };
+}
+
+export type ApiEventName = keyof ApiEvents;
+export type ApiEvent = { [E in ApiEventName]: { name: E; payload: ApiEvents[E] } }[ApiEventName];
+
+/** IPC channels all start with this; the main process refuses anything else. */
+export const API_CHANNEL_PREFIX = 'medvault:';
+export const API_EVENT_CHANNEL = `${API_CHANNEL_PREFIX}event`;
+
+export function apiChannel(method: ApiMethod): string {
+  return `${API_CHANNEL_PREFIX}${method}`;
+}
+
+/** Where the UI loads a document file's bytes from (relative to the app's origin). */
+export function documentFileUrl(documentId: string, position = 0): string {
+  return `/files/${encodeURIComponent(documentId)}/${position}`;
+}
+
+export const API_METHODS = [
+  'getStatus',
+  'createVault',
+  'unlock',
+  'lock',
+  'setAutoLock',
+  'listDocuments',
+  'getFacets',
+  'getDocument',
+  'editDocument',
+  'browseFolder',
+  'startImport',
+  'cancelImport',
+] as const satisfies readonly ApiMethod[];
+
+// Compile-time check that API_METHODS lists every method exactly.
+type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+export const API_METHODS_COMPLETE: Missing extends never ? true : never = true;

@@ -1,0 +1,93 @@
+/**
+ * The argument schemas of the contract in `api.ts`: every call is checked here at the boundary
+ * (IPC handler, browser-mode server) before the core sees it.
+ */
+import { z } from 'zod';
+import type { Api, ApiArgs, ApiMethod } from './api';
+import { isIsoDate } from './documents';
+import { RECORD_CATEGORIES, RECORD_TYPES } from './recordSet';
+
+const isoDate = z.string().refine(isIsoDate, { message: 'must be a date in the form YYYY-MM-DD' });
+const recordType = z.enum(RECORD_TYPES as [string, ...string[]]);
+const secret = z.string().min(1).max(1024);
+const documentId = z.string().regex(/^[0-9a-z]{4,32}$/, 'must be a document id');
+const text = (max: number) => z.string().max(max);
+
+const documentFilter = z
+  .object({
+    category: z.enum(RECORD_CATEGORIES).optional(),
+    type: recordType.optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    provider: text(200).optional(),
+    tag: text(64).optional(),
+    text: text(500).optional(),
+  })
+  .strict();
+
+const documentEdit = z
+  .object({
+    title: text(300).optional(),
+    type: recordType.optional(),
+    date: isoDate.nullable().optional(),
+    provider: text(200).nullable().optional(),
+    addTags: z.array(text(64)).max(50).optional(),
+    removeTags: z.array(text(64)).max(50).optional(),
+  })
+  .strict();
+
+const none = z.tuple([]);
+const one = <T extends z.ZodType>(schema: T) => z.tuple([schema]);
+
+/** For each method, the schema of its argument list. */
+export const API_ARG_SCHEMAS = {
+  getStatus: none,
+  createVault: one(z.object({ passphrase: secret }).strict()),
+  unlock: one(z.union([z.object({ passphrase: secret }).strict(), z.object({ recoveryKey: secret }).strict()])),
+  lock: none,
+  setAutoLock: one(
+    z
+      .object({
+        minutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60),
+      })
+      .strict(),
+  ),
+  listDocuments: one(documentFilter),
+  getFacets: none,
+  getDocument: one(z.object({ id: documentId }).strict()),
+  editDocument: one(z.object({ id: documentId, edit: documentEdit }).strict()),
+  browseFolder: one(z.object({ path: text(4096).nullable() }).strict()),
+  startImport: one(
+    z
+      .object({
+        paths: z.array(text(4096).min(1)).max(10_000).optional(),
+        uploadIds: z
+          .array(z.string().regex(/^[0-9a-z]{12}$/))
+          .max(10_000)
+          .optional(),
+        sourceKind: z.enum(['file', 'disc', 'download', 'scan']).optional(),
+      })
+      .strict(),
+  ),
+  cancelImport: one(z.object({ importId: z.string().regex(/^[0-9a-z]{12}$/) }).strict()),
+} satisfies { [M in ApiMethod]: z.ZodType };
+
+export type ArgCheck<M extends ApiMethod> = { ok: true; args: ApiArgs<M> } | { ok: false; message: string };
+
+/** Checks raw arguments (from IPC or JSON) against the method's schema. */
+export function checkApiArgs<M extends ApiMethod>(method: M, raw: unknown): ArgCheck<M> {
+  const schema = API_ARG_SCHEMAS[method] as z.ZodType;
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, args: result.data as ApiArgs<M> };
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` (${issue.path.slice(1).join('.') || 'argument'})` : '';
+  return { ok: false, message: `Invalid request to ${method}${where}: ${issue?.message ?? 'bad arguments'}.` };
+}
+
+export function isApiMethod(name: string): name is keyof Api {
+  return Object.prototype.hasOwnProperty.call(API_ARG_SCHEMAS, name);
+}
