@@ -1,15 +1,17 @@
 /**
  * Cancelling an import through the core: the run is rolled back at once — none of its documents
- * stay, none of its encrypted files stay — while what earlier imports brought is untouched.
+ * stay, none of its encrypted files stay — while what earlier imports brought is untouched. The
+ * CLI's Ctrl-C does the same and exits with 130.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportProgress } from '../shared/imports';
 import { runImport } from '../electron/core/import/runImport';
-import { BLOB_DIR, type Vault } from '../electron/core/vault/Vault';
+import { BLOB_DIR, Vault } from '../electron/core/vault/Vault';
+import { collect, describeRun, spawnCli } from './support/cli';
 import { makeJpeg, makePdf, makePng, makeRecordsFolder, makeTiff, writeTree } from './support/fixtures';
-import { withNewVault } from './support/vault';
+import { PASSPHRASE, withNewVault } from './support/vault';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -172,5 +174,37 @@ describe('cancelling an import', () => {
     expect(await filesUnder(join(dir, BLOB_DIR))).toEqual(blobsBefore);
     const verified = await vault.verify();
     expect(verified).toMatchObject({ ok: true, database: 'ok', problems: [], documents: before.length });
+  });
+
+  it('Ctrl-C (SIGINT) on the CLI cancels the import: exit 130, and the run is already rolled back', async () => {
+    const { vault, root, dir } = await newVault();
+    await vault.close(); // the CLI opens it
+    const source = join(root, 'records');
+    await makeBatch(source);
+    const child = spawnCli(['import', source, '--vault', dir]);
+    const finished = collect(child);
+    // The first file is a PDF: its encrypted copy waits in blobs/incoming while the PDF text reader
+    // starts, so a file there means the run is under way.
+    const incoming = join(dir, BLOB_DIR, 'incoming');
+    const deadline = Date.now() + 30_000;
+    while ((await readdir(incoming)).length === 0 && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    child.kill('SIGINT');
+    const result = await finished;
+    expect(result.code, describeRun(result)).toBe(130);
+    expect(result.stderr).toMatch(/Import cancelled; nothing from it was added/);
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
+
+    const reopened = await Vault.open(dir, { passphrase: PASSPHRASE });
+    try {
+      expect(await counts(reopened)).toEqual({ documents: 0, blobs: 0, files: 0 });
+      // 'cancelled', not 'interrupted': it was undone by the CLI itself, not by this open.
+      const runs = await reopened.db.read((q) => q.all<{ status: string }>('SELECT status FROM import_runs'));
+      expect(runs).toEqual([{ status: 'cancelled' }]);
+    } finally {
+      await reopened.close();
+    }
+    expect(await filesUnder(join(dir, BLOB_DIR))).toEqual([]);
   });
 });
