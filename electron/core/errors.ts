@@ -17,6 +17,7 @@ export type MedvaultErrorCode =
   | 'backup-damaged'
   | 'disk-full'
   | 'cancelled'
+  | 'vault-locked'
   | 'io';
 
 /** Whether the fault lies with what the user asked (exit code 1) or with the data (exit code 2). */
@@ -31,6 +32,7 @@ const USER_ERRORS: ReadonlySet<MedvaultErrorCode> = new Set([
   'not-found',
   'invalid-argument',
   'cancelled',
+  'vault-locked',
 ]);
 
 export class MedvaultError extends Error {

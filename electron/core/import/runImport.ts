@@ -23,6 +23,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** The importers to offer files to, in order; the default covers PDFs, images and text. */
   importers?: Importer[];
+  /** Files that are not on disk (uploads), imported after the paths. */
+  files?: FoundFile[];
 }
 
 const HEAD_BYTES = 4096;
@@ -53,6 +55,7 @@ export async function runImport(
   });
   if (!walked) return cancelledReport(runId, sourceKind);
   failed.push(...walked.failed);
+  walked.files.push(...(options.files ?? []));
 
   const progress: ImportProgress = {
     filesDone: 0,
@@ -172,6 +175,16 @@ async function importOne(file: FoundFile, importers: Importer[], context: Import
 }
 
 async function readHead(file: FoundFile): Promise<Buffer> {
+  if (file.content) {
+    const parts: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of file.content.chunks()) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length >= HEAD_BYTES) break;
+    }
+    return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+  }
   let handle;
   try {
     handle = await open(file.path, 'r');
@@ -216,28 +229,12 @@ class RunContext implements ImportContext {
     const keep = file.bytes <= (options.keepBytesUpTo ?? -1);
     const kept: Buffer[] = [];
     const writer = await this.vault.blobs.createWriter();
-    let handle;
     try {
-      handle = await open(file.path, 'r');
-    } catch (error) {
-      await writer.abort();
-      throw describeIoError(error, 'this file');
-    }
-    try {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
-      for (;;) {
+      for await (const piece of file.content ? file.content.chunks() : readFromDisk(file.path)) {
         this.signal.throwIfAborted();
-        let bytesRead: number;
-        try {
-          ({ bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null));
-        } catch (error) {
-          throw describeIoError(error, 'this file');
-        }
-        if (bytesRead === 0) break;
-        const piece = Buffer.from(buffer.subarray(0, bytesRead));
         if (keep) kept.push(piece);
         await writer.write(piece);
-        this.onBytes(bytesRead);
+        this.onBytes(piece.length);
       }
       const blob = await writer.finish();
       const existing = await this.vault.db.read(async (q) => {
@@ -256,8 +253,6 @@ class RunContext implements ImportContext {
     } catch (error) {
       await writer.abort();
       throw error;
-    } finally {
-      await handle.close();
     }
   }
 
@@ -314,5 +309,30 @@ class RunContext implements ImportContext {
 
   warn(file: FoundFile, reason: string): void {
     this.warnings.push({ path: file.path, reason });
+  }
+}
+
+/** A file's bytes from disk, in 1 MiB pieces (each a fresh buffer: importers may keep them). */
+async function* readFromDisk(path: string): AsyncGenerator<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw describeIoError(error, 'this file');
+  }
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null));
+      } catch (error) {
+        throw describeIoError(error, 'this file');
+      }
+      if (bytesRead === 0) return;
+      yield bytesRead === READ_CHUNK ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
   }
 }

@@ -9,6 +9,13 @@ export interface FoundFile {
   /** Path relative to the root it was found under, for reports and titles. */
   relativePath: string;
   bytes: number;
+  /** Where the bytes come from when not from `path` on disk (e.g. a file uploaded in browser mode). */
+  content?: FileContent;
+}
+
+/** A readable source of a file's bytes other than the disk. */
+export interface FileContent {
+  chunks(): AsyncIterable<Buffer>;
 }
 
 /** A file whose bytes have been encrypted into the vault's incoming area, not yet committed. */

@@ -75,9 +75,16 @@ export class BlobStore {
     return join(this.dir, blobId.slice(0, 2), blobId);
   }
 
+  /** Where a blob being written (or an upload waiting to be imported) lives until it is committed. */
+  incomingPathOf(blobId: string): string {
+    if (!BLOB_ID.test(blobId))
+      throw new MedvaultError('vault-damaged', 'The vault refers to a file with an invalid name.');
+    return join(this.incomingDir, blobId);
+  }
+
   async createWriter(): Promise<BlobWriter> {
     const blobId = randomBytes(16).toString('hex');
-    const path = join(this.incomingDir, blobId);
+    const path = this.incomingPathOf(blobId);
     let handle: FileHandle;
     try {
       handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
@@ -121,8 +128,12 @@ export class BlobStore {
    * Streams the plaintext of `[start, end)` (default: all of it), decrypting only the chunks
    * the range touches. Throws BlobDamagedError when the file is missing, cut or altered.
    */
-  async *read(blobId: string, range: { start?: number; end?: number } = {}): AsyncGenerator<Buffer> {
-    const path = this.pathOf(blobId);
+  async *read(
+    blobId: string,
+    range: { start?: number; end?: number } = {},
+    where: 'stored' | 'incoming' = 'stored',
+  ): AsyncGenerator<Buffer> {
+    const path = where === 'stored' ? this.pathOf(blobId) : this.incomingPathOf(blobId);
     let handle: FileHandle;
     try {
       handle = await open(path, 'r');
@@ -220,6 +231,11 @@ export class BlobStore {
         await this.delete(id);
       }
     }
+  }
+
+  /** Drops a finished blob that was never committed (an upload that was not imported). */
+  async discardIncoming(blobId: string): Promise<void> {
+    await rm(this.incomingPathOf(blobId), { force: true });
   }
 
   async delete(blobId: string): Promise<void> {

@@ -1,0 +1,318 @@
+import { readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, parse, resolve } from 'node:path';
+import type {
+  ApiArgs,
+  ApiEvent,
+  ApiMethod,
+  ApiValue,
+  FolderEntry,
+  FolderListing,
+  ImportRequest,
+  LibraryFacets,
+  VaultStatus,
+} from '../../../shared/api';
+import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
+import { MedvaultError } from '../errors';
+import { newId } from '../ids';
+import { runImport } from '../import/runImport';
+import type { FoundFile } from '../import/types';
+import { isSystemFile } from '../import/walk';
+import type { Credential } from '../vault/keyFile';
+import { KEY_FILE_NAME } from '../vault/keyFile';
+import { Vault } from '../vault/Vault';
+
+/** The contract's methods as the core implements them: the same names and types, async. */
+export type ServiceMethods = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiValue<M>> };
+
+export const DEFAULT_AUTO_LOCK_MINUTES = 10;
+const AUTO_LOCK_SETTING = 'autoLockMinutes';
+
+interface Upload {
+  blobId: string;
+  name: string;
+  bytes: number;
+}
+
+export interface FileForViewer {
+  mediaType: string;
+  bytes: number;
+  read(range: { start: number; end: number }): AsyncIterable<Buffer>;
+}
+
+/**
+ * One patient's session with their vault, behind every transport (Electron IPC, browser mode).
+ * Holds the open vault, the imports under way, files uploaded for import, and the idle timer
+ * that locks the vault by itself.
+ */
+export class MedvaultService implements ServiceMethods {
+  private vault: Vault | null = null;
+  private autoLockMinutes = DEFAULT_AUTO_LOCK_MINUTES;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly imports = new Map<string, AbortController>();
+  private readonly uploads = new Map<string, Upload>();
+
+  constructor(
+    private readonly vaultDir: string,
+    private readonly emit: (event: ApiEvent) => void,
+    /** Length of a "minute" of the idle lock; only tests shorten it. */
+    private readonly minuteMs = 60_000,
+  ) {}
+
+  // ---- vault -------------------------------------------------------------------------------
+
+  async getStatus(): Promise<VaultStatus> {
+    let state: VaultStatus['state'] = 'unlocked';
+    if (!this.vault) state = (await exists(join(this.vaultDir, KEY_FILE_NAME))) ? 'locked' : 'no-vault';
+    return { state, location: this.vaultDir, autoLockMinutes: this.autoLockMinutes };
+  }
+
+  async createVault({ passphrase }: { passphrase: string }): Promise<{ recoveryKey: string; status: VaultStatus }> {
+    if (this.vault) throw new MedvaultError('vault-exists', 'A vault is already open.');
+    const { vault, recoveryKey } = await Vault.create(this.vaultDir, passphrase);
+    await this.opened(vault);
+    return { recoveryKey, status: await this.getStatus() };
+  }
+
+  async unlock(credential: { passphrase: string } | { recoveryKey: string }): Promise<VaultStatus> {
+    if (!this.vault) await this.opened(await Vault.open(this.vaultDir, credential as Credential));
+    return this.getStatus();
+  }
+
+  async lock(): Promise<VaultStatus> {
+    await this.lockNow('user');
+    return this.getStatus();
+  }
+
+  async setAutoLock({ minutes }: { minutes: number }): Promise<VaultStatus> {
+    const vault = this.open();
+    await vault.db.transaction((tx) =>
+      tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        AUTO_LOCK_SETTING,
+        String(minutes),
+      ]),
+    );
+    this.autoLockMinutes = minutes;
+    this.touch();
+    return this.getStatus();
+  }
+
+  // ---- documents ---------------------------------------------------------------------------
+
+  async listDocuments(filter: DocumentFilter) {
+    return this.open().listDocuments(filter);
+  }
+
+  async getFacets(): Promise<LibraryFacets> {
+    const vault = this.open();
+    const categories = await vault.countByCategory();
+    return vault.db.read(async (q) => ({
+      total: categories.reduce((sum, row) => sum + row.count, 0),
+      categories,
+      providers: (
+        await q.all<{ name: string }>(
+          `SELECT name FROM providers WHERE id IN (SELECT provider_id FROM documents) ORDER BY name COLLATE NOCASE`,
+        )
+      ).map((row) => row.name),
+      tags: (
+        await q.all<{ name: string }>(
+          `SELECT name FROM tags WHERE id IN (SELECT tag_id FROM document_tags) ORDER BY name COLLATE NOCASE`,
+        )
+      ).map((row) => row.name),
+    }));
+  }
+
+  async getDocument({ id }: { id: string }) {
+    return this.open().getDocument(id);
+  }
+
+  async editDocument({ id, edit }: { id: string; edit: DocumentEdit }) {
+    return this.open().editDocument(id, edit);
+  }
+
+  /** The bytes of one file of a document, for the viewers; decrypted as they are read. */
+  async fileForViewer(documentId: string, position: number): Promise<FileForViewer> {
+    const vault = this.open();
+    const row = await vault.db.read((q) =>
+      q.get<{ blob_id: string; media_type: string; bytes: number }>(
+        `SELECT f.blob_id, f.media_type, b.bytes FROM document_files f JOIN blobs b ON b.id = f.blob_id
+         WHERE f.document_id = ? AND f.position = ?`,
+        [documentId, position],
+      ),
+    );
+    if (!row) throw new MedvaultError('not-found', 'There is no such document file.');
+    return {
+      mediaType: row.media_type,
+      bytes: row.bytes,
+      read: (range) => vault.blobs.read(row.blob_id, range),
+    };
+  }
+
+  // ---- importing ---------------------------------------------------------------------------
+
+  /**
+   * Lists a folder on this computer for the import dialog of browser mode (Electron uses the
+   * system's dialog instead). Hidden and system files are left out.
+   */
+  async browseFolder({ path }: { path: string | null }): Promise<FolderListing> {
+    this.open();
+    const folder = resolve(path ?? homedir());
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      throw new MedvaultError('not-found', `The folder ${folder} cannot be opened.`);
+    }
+    const listed: FolderEntry[] = [];
+    for (const entry of entries) {
+      if (isSystemFile(entry.name)) continue;
+      const full = join(folder, entry.name);
+      const info = await stat(full).catch(() => null);
+      if (!info) continue;
+      if (info.isDirectory()) listed.push({ name: entry.name, path: full, kind: 'folder', bytes: null });
+      else if (info.isFile()) listed.push({ name: entry.name, path: full, kind: 'file', bytes: info.size });
+    }
+    listed.sort((a, b) =>
+      a.kind === b.kind
+        ? a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })
+        : a.kind === 'folder'
+          ? -1
+          : 1,
+    );
+    const parent = dirname(folder);
+    return {
+      path: folder,
+      parent: parent === folder || folder === parse(folder).root ? null : parent,
+      entries: listed,
+    };
+  }
+
+  /** Stores a file dropped on the window (browser mode) encrypted in the vault until it is imported. */
+  async stageUpload(name: string, body: AsyncIterable<Buffer | Uint8Array>): Promise<{ uploadId: string }> {
+    const vault = this.open();
+    this.touch();
+    const writer = await vault.blobs.createWriter();
+    try {
+      for await (const chunk of body) await writer.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      const written = await writer.finish();
+      const uploadId = newId();
+      this.uploads.set(uploadId, { blobId: written.blobId, name: cleanName(name), bytes: written.bytes });
+      return { uploadId };
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+  }
+
+  async startImport(request: ImportRequest): Promise<{ importId: string }> {
+    const vault = this.open();
+    const paths = request.paths ?? [];
+    const uploads = (request.uploadIds ?? []).map((id) => {
+      const upload = this.uploads.get(id);
+      if (!upload) throw new MedvaultError('not-found', 'An uploaded file is no longer available; drop it again.');
+      this.uploads.delete(id);
+      return upload;
+    });
+    if (paths.length === 0 && uploads.length === 0) {
+      throw new MedvaultError('invalid-argument', 'Choose at least one file or folder to import.');
+    }
+    const importId = newId();
+    const controller = new AbortController();
+    this.imports.set(importId, controller);
+    const files: FoundFile[] = uploads.map((upload) => ({
+      path: upload.name,
+      relativePath: upload.name,
+      bytes: upload.bytes,
+      content: { chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming') },
+    }));
+    const cleanUploads = () => Promise.all(uploads.map((upload) => vault.blobs.discardIncoming(upload.blobId)));
+    void runImport(vault, paths, {
+      sourceKind: request.sourceKind ?? 'file',
+      signal: controller.signal,
+      files,
+      onProgress: (progress) => this.emit({ name: 'import-progress', payload: { importId, progress } }),
+    })
+      .then((report) => this.emit({ name: 'import-finished', payload: { importId, report } }))
+      .catch((error: unknown) => this.emit({ name: 'import-failed', payload: { importId, error: toApiError(error) } }))
+      .finally(() => {
+        this.imports.delete(importId);
+        void cleanUploads().catch(() => undefined);
+        this.touch();
+      });
+    return { importId };
+  }
+
+  async cancelImport({ importId }: { importId: string }): Promise<void> {
+    this.imports.get(importId)?.abort();
+  }
+
+  // ---- session -----------------------------------------------------------------------------
+
+  /** Any call from the UI counts as activity for the idle lock. */
+  touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (!this.vault || this.autoLockMinutes === 0) return;
+    this.idleTimer = setTimeout(() => void this.idle(), this.autoLockMinutes * this.minuteMs);
+    this.idleTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    await this.lockNow(null);
+  }
+
+  private async idle(): Promise<void> {
+    // An import under way is activity too: locking would undo it.
+    if (this.imports.size > 0) return this.touch();
+    await this.lockNow('idle');
+  }
+
+  private async lockNow(reason: 'user' | 'idle' | null): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const vault = this.vault;
+    if (!vault) return;
+    this.vault = null;
+    for (const controller of this.imports.values()) controller.abort();
+    this.imports.clear();
+    this.uploads.clear(); // their encrypted files are swept from incoming/ on the next open
+    await vault.close();
+    if (reason) this.emit({ name: 'locked', payload: { reason } });
+  }
+
+  private async opened(vault: Vault): Promise<void> {
+    this.vault = vault;
+    const setting = await vault.db.read((q) =>
+      q.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [AUTO_LOCK_SETTING]),
+    );
+    const minutes = Number(setting?.value);
+    this.autoLockMinutes = setting && Number.isInteger(minutes) && minutes >= 0 ? minutes : DEFAULT_AUTO_LOCK_MINUTES;
+    this.touch();
+  }
+
+  private open(): Vault {
+    if (!this.vault) throw new MedvaultError('vault-locked', 'The vault is locked.');
+    return this.vault;
+  }
+}
+
+function cleanName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  // Control characters could forge lines in reports; drop them.
+  const printable = [...base].filter((char) => char >= ' ' && char !== '\u007f').join('');
+  return printable.slice(0, 255) || 'dropped file';
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function toApiError(error: unknown): import('../../../shared/api').ApiError {
+  if (error instanceof MedvaultError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'Something went wrong inside Medvault; nothing was changed.' };
+}
