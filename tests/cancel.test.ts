@@ -176,6 +176,33 @@ describe('cancelling an import', () => {
     expect(verified).toMatchObject({ ok: true, database: 'ok', problems: [], documents: before.length });
   });
 
+  it('a cancelled run does not change existing documents either (not even to fill in what they lack)', async () => {
+    // A document whose date is unknown…
+    const { vault, root } = await newVault();
+    const scan = makePng(90, 50, 8);
+    await writeTree(join(root, 'earlier'), { 'scan.png': scan });
+    expect((await runImport(vault, [join(root, 'earlier')])).imported).toBe(1);
+    const before = await vault.listDocuments();
+    expect(before[0]!.date).toBeNull();
+
+    // …then a run that meets the same bytes under a dated name (which would fill in the date),
+    // cancelled right after that file.
+    await writeTree(join(root, 'later'), {
+      'first/2023-05-06 scan.png': scan,
+      'second/other.png': makePng(90, 50, 9),
+    });
+    const controller = new AbortController();
+    const report = await runImport(vault, [join(root, 'later')], {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.filesDone >= 1) controller.abort();
+      },
+    });
+    expect(report.status).toBe('cancelled');
+    // "Cancelling undoes the whole run": the vault is as it was before it.
+    expect(await vault.listDocuments()).toEqual(before);
+  });
+
   it('Ctrl-C (SIGINT) on the CLI cancels the import: exit 130, and the run is already rolled back', async () => {
     const { vault, root, dir } = await newVault();
     await vault.close(); // the CLI opens it
