@@ -87,12 +87,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await init(vaultDir, values, io);
       case 'import':
         return await withVault(vaultDir, values, io, (vault) => importCommand(vault, args, values, io));
-      case 'list':
-        return await withVault(vaultDir, values, io, (vault) => list(vault, values, io));
+      case 'list': {
+        // Arguments are checked before the (deliberately slow) unlock.
+        const filter = filterFrom(values);
+        return await withVault(vaultDir, values, io, (vault) => list(vault, filter, values, io));
+      }
       case 'show':
         return await withVault(vaultDir, values, io, (vault) => show(vault, one(args, 'show ID'), values, io));
-      case 'tag':
-        return await withVault(vaultDir, values, io, (vault) => tag(vault, one(args, 'tag ID'), values, io));
+      case 'tag': {
+        const id = one(args, 'tag ID');
+        const edit = editFrom(values);
+        return await withVault(vaultDir, values, io, (vault) => tag(vault, id, edit, values, io));
+      }
       case 'verify':
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
       case 'passphrase':
@@ -290,8 +296,8 @@ function recordType(value: string) {
   return value;
 }
 
-async function list(vault: Vault, values: Values, io: Io): Promise<number> {
-  const documents = await vault.listDocuments(filterFrom(values));
+async function list(vault: Vault, filter: DocumentFilter, values: Values, io: Io): Promise<number> {
+  const documents = await vault.listDocuments(filter);
   if (values.json) {
     io.out(JSON.stringify(documents));
     return EXIT.ok;
@@ -347,7 +353,7 @@ function describeDocument(d: DocumentDetails): string {
   return lines.join('\n');
 }
 
-async function tag(vault: Vault, id: string, values: Values, io: Io): Promise<number> {
+function editFrom(values: Values): DocumentEdit {
   const edit: DocumentEdit = {};
   if (values.type !== undefined) edit.type = recordType(values.type);
   if (values.date !== undefined) {
@@ -365,6 +371,10 @@ async function tag(vault: Vault, id: string, values: Values, io: Io): Promise<nu
       'Nothing to change: give --type, --date, --provider, --title, --add-tag or --remove-tag.',
     );
   }
+  return edit;
+}
+
+async function tag(vault: Vault, id: string, edit: DocumentEdit, values: Values, io: Io): Promise<number> {
   const document: VaultDocument = await vault.editDocument(id, edit);
   io.out(
     values.json

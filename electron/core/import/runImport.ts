@@ -125,6 +125,7 @@ export async function runImport(
       `UPDATE import_runs SET status = 'completed', finished_at = ?, imported = ?, duplicates = ?, skipped = ? WHERE id = ?`,
       [nowIso(), documents.length, duplicates, walked.skipped, runId],
     );
+    for (const { documentId, suggestion } of context.suggestions) await applySuggestion(tx, documentId, suggestion);
     for (const problem of failed) {
       await tx.run(`INSERT INTO import_problems (run_id, kind, path, reason) VALUES (?, 'failed', ?, ?)`, [
         runId,
@@ -289,9 +290,15 @@ class RunContext implements ImportContext {
     }
   }
 
-  suggestFor(documentId: string, suggestion: Parameters<ImportContext['suggestFor']>[1]): Promise<void> {
-    return this.vault.db.transaction((tx) => applySuggestion(tx, documentId, suggestion));
+  /**
+   * Held until the run completes and applied in its final transaction: a cancelled or crashed
+   * run must not change documents that were already in the vault either.
+   */
+  async suggestFor(documentId: string, suggestion: Parameters<ImportContext['suggestFor']>[1]): Promise<void> {
+    this.suggestions.push({ documentId, suggestion });
   }
+
+  readonly suggestions: { documentId: string; suggestion: Parameters<ImportContext['suggestFor']>[1] }[] = [];
 
   async discard(staged: StagedFile): Promise<void> {
     const writer = this.writers.get(staged);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocumentDetails, DocumentEdit, DocumentFilter, VaultDocument } from '../../../shared/documents';
 import { deriveVaultKeys, type VaultKeys } from '../crypto/keys';
@@ -89,7 +89,9 @@ export class Vault {
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await BlobStore.initialize(join(dir, BLOB_DIR));
+      await chmod(dir, 0o700); // also when the patient made the folder beforehand
       const vault = await Vault.openUnlocked(dir, keyFile, masterKey, { creating: true });
+      await chmod(join(dir, DATABASE_FILE), 0o600);
       await writeKeyFile(dir, keyFile);
       return { vault, recoveryKey };
     } catch (error) {
