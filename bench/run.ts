@@ -17,7 +17,7 @@
  * --stages       then run bench/stages.ts: the same import in-process, timed stage by stage
  */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, expectSuccess, runNode, type ChildResult } from './child';
@@ -52,6 +52,8 @@ const runs = Number(flags.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a whole number of at least 1');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+// Other work on the machine skews both timings (the import more: it uses both cores and the disk).
+const loadAtStart = loadavg()[0]!;
 const work = await mkdtemp(join(tmpdir(), 'medvault-bench-run-'));
 let corpus: Corpus | null = null;
 try {
@@ -127,6 +129,7 @@ try {
     baseline: { beforeMs: baseBefore.ms, afterMs: baseAfter.ms, minMs: tBase, peakRssBytes: baseBefore.peakRssBytes },
     import: { runsMs: imports.map((result) => result.ms), minMs: tImport, peakRssBytes: peakRss, warnings, vaultBytes },
     fixedCostMs: fixed.result.ms,
+    loadAverage: { start: loadAtStart, end: loadavg()[0] },
     ratio,
     goal: GOAL_RATIO,
     pass,
@@ -146,7 +149,11 @@ try {
     `  ratio      ${ratio.toFixed(2)}  T_import / T_base, goal ≤ ${GOAL_RATIO.toFixed(1)}  ${pass ? 'PASS' : 'FAIL'}`,
     `  peak RSS   ${mbOrUnknown(peakRss)} MB import  (baseline: ${mbOrUnknown(baseBefore.peakRssBytes)} MB)`,
     `  vault      ${mb(vaultBytes)} MB on disk; ${warnings} import warnings`,
+    `  machine    ${availableParallelism()} cores; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`,
   ];
+  if (loadAtStart > availableParallelism() / 2) {
+    lines.push('  (the machine was busy when the benchmark started: the figures are likely pessimistic)');
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 
   if (flags['cpu-prof']) {
