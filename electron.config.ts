@@ -1,0 +1,59 @@
+/**
+ * electron-vite build of the Electron shell (`npm run build`, output in out/):
+ *
+ *   out/main/index.js          main process
+ *   out/main/coreProcess.js    utility process: the core's server (electron/server + electron/core)
+ *   out/main/pdfTextWorker.js  pdf.js text worker thread, next to the core bundle: the core starts it
+ *                              as new URL('./pdfTextWorker.js', import.meta.url)
+ *   out/preload/index.cjs      preload, one CommonJS file (sandboxed preloads cannot load modules)
+ *   out/renderer/              the React UI (renderer/index.html)
+ *
+ * The file has this name, not electron.vite.config.ts, so the scripts pass --config.
+ */
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      // Bundle the JavaScript dependencies (zod, ...); keep only what cannot be bundled outside:
+      // the SQLCipher native addon, and pdf.js (loaded by the worker thread, with its own files).
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          coreProcess: resolve(root, 'electron/main/coreProcess.ts'),
+          pdfTextWorker: resolve(root, 'electron/core/import/pdf/pdfTextWorker.ts'),
+        },
+        external: ['@journeyapps/sqlcipher', /^pdfjs-dist(\/|$)/],
+        output: {
+          format: 'es',
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});
