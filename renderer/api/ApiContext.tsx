@@ -5,34 +5,30 @@ import type { Transport } from './transport';
 interface ApiContextValue {
   client: ApiClient;
   transport: Transport;
+  /** Told whenever a call comes back with `vault-locked` (the core locked without us noticing). */
+  lockedErrorListeners: Set<() => void>;
 }
 
 const ApiContext = createContext<ApiContextValue | null>(null);
 
-/**
- * Provides the client to the tree. Every result with `vault-locked` (the core locked itself, say
- * after being idle) is reported to `onVaultLocked`, so the UI can drop what it shows at once.
- */
-export function ApiProvider(props: { transport: Transport; onVaultLocked: () => void; children: ReactNode }) {
-  const { transport } = props;
-  const onVaultLocked = useRef(props.onVaultLocked);
-  useEffect(() => {
-    onVaultLocked.current = props.onVaultLocked;
-  });
-
+/** Provides the client to the tree; watches every result for `vault-locked`. */
+export function ApiProvider({ transport, children }: { transport: Transport; children: ReactNode }) {
   const value = useMemo<ApiContextValue>(() => {
+    const lockedErrorListeners = new Set<() => void>();
     const watched: Record<string, (...args: unknown[]) => Promise<ApiResult<unknown>>> = {};
     for (const [method, call] of Object.entries(transport.client)) {
       watched[method] = async (...args: unknown[]) => {
         const result = await (call as (...args: unknown[]) => Promise<ApiResult<unknown>>)(...args);
-        if (!result.ok && result.error.code === 'vault-locked') onVaultLocked.current();
+        if (!result.ok && result.error.code === 'vault-locked') {
+          for (const listener of [...lockedErrorListeners]) listener();
+        }
         return result;
       };
     }
-    return { client: watched as unknown as ApiClient, transport };
+    return { client: watched as unknown as ApiClient, transport, lockedErrorListeners };
   }, [transport]);
 
-  return <ApiContext.Provider value={value}>{props.children}</ApiContext.Provider>;
+  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }
 
 function useApiContext(): ApiContextValue {
@@ -50,14 +46,20 @@ export function useTransport(): Transport {
   return useApiContext().transport;
 }
 
+/** Keeps a ref to the latest value, for handlers registered once. */
+function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  useEffect(() => {
+    ref.current = value;
+  });
+  return ref;
+}
+
 /** Calls `handler` for every event the core pushes (the latest handler; subscribes once). */
 export function useApiEvents(handler: (event: ApiEvent) => void): void {
   const { transport } = useApiContext();
-  const latest = useRef(handler);
-  useEffect(() => {
-    latest.current = handler;
-  });
-  useEffect(() => transport.subscribe((event) => latest.current(event)), [transport]);
+  const latest = useLatest(handler);
+  useEffect(() => transport.subscribe((event) => latest.current(event)), [transport, latest]);
 }
 
 /** Calls `handler` with the payload of each event named `name`. */
@@ -65,4 +67,17 @@ export function useApiEvent<E extends ApiEventName>(name: E, handler: (payload: 
   useApiEvents((event) => {
     if (event.name === name) handler(event.payload as ApiEvents[E]);
   });
+}
+
+/** Calls `handler` when any call finds the vault locked. */
+export function useVaultLockedErrors(handler: () => void): void {
+  const { lockedErrorListeners } = useApiContext();
+  const latest = useLatest(handler);
+  useEffect(() => {
+    const listener = () => latest.current();
+    lockedErrorListeners.add(listener);
+    return () => {
+      lockedErrorListeners.delete(listener);
+    };
+  }, [lockedErrorListeners, latest]);
 }
