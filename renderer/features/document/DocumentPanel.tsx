@@ -1,0 +1,272 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { LibraryFacets } from '../../../shared/api';
+import type { DocumentDetails, VaultDocument } from '../../../shared/documents';
+import { RECORD_CATEGORY_LABELS, categoryOf } from '../../../shared/recordSet';
+import { useApi } from '../../api';
+import { formatBytes, formatTimestamp } from '../../lib/format';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { Icon } from '../../ui/Icon';
+import { RecordTypeSelect } from '../../ui/RecordTypeSelect';
+import { Spinner } from '../../ui/Spinner';
+import {
+  draftOf,
+  draftProblem,
+  editFromDraft,
+  isEmptyEdit,
+  MAX_PROVIDER,
+  MAX_TITLE,
+  type DocumentDraft,
+} from './documentDraft';
+import { Preview } from './Preview';
+import { TagEditor } from './TagEditor';
+import './document.css';
+
+const SOURCE_LABELS: Record<VaultDocument['source']['kind'], string> = {
+  file: 'A file on this computer',
+  disc: 'A CD or DVD',
+  download: 'A patient-portal download',
+  scan: 'A scan',
+};
+
+/** The details of one document beside the table: preview, editable fields, and where it came from. */
+export function DocumentPanel({
+  id,
+  facets,
+  onClose,
+  onSaved,
+}: {
+  id: string;
+  facets: LibraryFacets | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const api = useApi();
+  const [details, setDetails] = useState<DocumentDetails | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [draft, setDraft] = useState<DocumentDraft | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [filePosition, setFilePosition] = useState(0);
+  const panel = useRef<HTMLElement>(null);
+  const ids = { title: useId(), type: useId(), date: useId(), provider: useId(), providers: useId(), heading: useId() };
+
+  useEffect(() => {
+    let current = true;
+    void api.getDocument({ id }).then((result) => {
+      if (!current) return;
+      if (result.ok) {
+        setDetails(result.value);
+        setDraft(draftOf(result.value));
+      } else setLoadError(result.error.message);
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, id]);
+
+  useEffect(() => {
+    panel.current?.focus();
+  }, []);
+
+  const edit = details && draft ? editFromDraft(details, draft) : {};
+  const changed = !isEmptyEdit(edit);
+  const problem = draft ? draftProblem(draft) : null;
+
+  const update = (patch: Partial<DocumentDraft>) => {
+    setDraft((current) => (current ? { ...current, ...patch } : current));
+    setSavedAt(null);
+  };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!details || !draft || !changed || problem || saving) return;
+    setSaving(true);
+    setSaveError(null);
+    const result = await api.editDocument({ id, edit });
+    setSaving(false);
+    if (!result.ok) {
+      setSaveError(result.error.message);
+      return;
+    }
+    const updated = { ...details, ...result.value };
+    setDetails(updated);
+    setDraft(draftOf(updated));
+    setSavedAt(Date.now());
+    onSaved();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key === 'Escape' && !event.defaultPrevented) {
+      event.preventDefault();
+      onClose();
+    }
+  };
+
+  const file = details?.files.find((entry) => entry.position === filePosition) ?? details?.files[0];
+  const providers = facets?.providers ?? [];
+
+  return (
+    <aside
+      className="document-panel"
+      aria-labelledby={ids.heading}
+      ref={panel}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      data-testid="document-panel"
+    >
+      <header className="panel-header">
+        <h2 id={ids.heading} className="panel-title" title={details?.title}>
+          {details?.title ?? 'Document'}
+        </h2>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close document details">
+          <Icon name="close" />
+        </button>
+      </header>
+      <div className="panel-body">
+        {loadError && <ErrorNote message={loadError} />}
+        {!details && !loadError && (
+          <div className="content-message">
+            <Spinner label="Opening…" />
+          </div>
+        )}
+        {details && draft && (
+          <>
+            {file && <Preview documentId={details.id} file={file} title={details.title} />}
+            {details.files.length > 1 && (
+              <div className="file-switch" role="group" aria-label="Files of this document">
+                {details.files.map((entry, index) => (
+                  <button
+                    key={entry.position}
+                    type="button"
+                    className="button small"
+                    aria-pressed={entry.position === file?.position}
+                    onClick={() => setFilePosition(entry.position)}
+                  >
+                    File {index + 1}
+                  </button>
+                ))}
+              </div>
+            )}
+
+            <form className="document-form" onSubmit={save} aria-label="Edit document">
+              <div className="field">
+                <label htmlFor={ids.title}>Title</label>
+                <input
+                  id={ids.title}
+                  className="input"
+                  value={draft.title}
+                  maxLength={MAX_TITLE}
+                  onChange={(event) => update({ title: event.target.value })}
+                  aria-invalid={!draft.title.trim()}
+                />
+              </div>
+              <div className="field-row">
+                <div className="field">
+                  <label htmlFor={ids.type}>Type</label>
+                  <RecordTypeSelect id={ids.type} value={draft.type} onChange={(type) => type && update({ type })} />
+                  <span className="field-hint">Category: {RECORD_CATEGORY_LABELS[categoryOf(draft.type)]}</span>
+                </div>
+                <div className="field">
+                  <label htmlFor={ids.date}>Date</label>
+                  <div className="date-input">
+                    <input
+                      id={ids.date}
+                      type="date"
+                      className="input"
+                      value={draft.date}
+                      onChange={(event) => update({ date: event.target.value })}
+                    />
+                    <button
+                      type="button"
+                      className="button small ghost"
+                      onClick={() => update({ date: '' })}
+                      disabled={!draft.date}
+                      aria-label="Clear the date (unknown)"
+                    >
+                      Clear
+                    </button>
+                  </div>
+                  <span className="field-hint">{draft.date ? 'The date of care or of the document' : 'Unknown'}</span>
+                </div>
+              </div>
+              <div className="field">
+                <label htmlFor={ids.provider}>Provider</label>
+                <input
+                  id={ids.provider}
+                  className="input"
+                  value={draft.provider}
+                  list={ids.providers}
+                  maxLength={MAX_PROVIDER}
+                  placeholder="Unknown"
+                  autoComplete="off"
+                  onChange={(event) => update({ provider: event.target.value })}
+                />
+                <datalist id={ids.providers}>
+                  {providers.map((provider) => (
+                    <option key={provider} value={provider} />
+                  ))}
+                </datalist>
+              </div>
+              <TagEditor tags={draft.tags} onChange={(tags) => update({ tags })} suggestions={facets?.tags ?? []} />
+
+              {problem && changed && <p className="field-error">{problem}</p>}
+              <ErrorNote message={saveError} />
+              <div className="form-actions">
+                <span className="save-status" role="status">
+                  {savedAt && !changed ? (
+                    <>
+                      <Icon name="check" /> Saved
+                    </>
+                  ) : changed ? (
+                    'Unsaved changes'
+                  ) : (
+                    ''
+                  )}
+                </span>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setDraft(draftOf(details));
+                    setSaveError(null);
+                  }}
+                  disabled={!changed || saving}
+                >
+                  Undo changes
+                </button>
+                <button type="submit" className="button primary" disabled={!changed || Boolean(problem) || saving}>
+                  {saving ? 'Saving…' : 'Save'}
+                </button>
+              </div>
+            </form>
+
+            <section className="document-facts" aria-label="About this file">
+              <h3>About this document</h3>
+              <dl>
+                <dt>Source</dt>
+                <dd className="source-path" title={details.source.path}>
+                  {details.source.path}
+                </dd>
+                <dt>From</dt>
+                <dd>{SOURCE_LABELS[details.source.kind]}</dd>
+                <dt>Media type</dt>
+                <dd>{details.mediaType}</dd>
+                <dt>Size</dt>
+                <dd>{formatBytes(details.bytes)}</dd>
+                <dt>Imported</dt>
+                <dd>{formatTimestamp(details.importedAt)}</dd>
+                {details.files.length > 1 && (
+                  <>
+                    <dt>Files</dt>
+                    <dd>{details.files.length}</dd>
+                  </>
+                )}
+              </dl>
+            </section>
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}
