@@ -1,0 +1,189 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { VaultStatus } from '../../../shared/api';
+import { RECORD_CATEGORY_LABELS } from '../../../shared/recordSet';
+import { plural } from '../../lib/format';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { Icon } from '../../ui/Icon';
+import { Spinner } from '../../ui/Spinner';
+import { DocumentPanel } from '../document/DocumentPanel';
+import { DropOverlay } from '../import/DropOverlay';
+import { ImportDialog } from '../import/ImportDialog';
+import { useImport } from '../import/useImport';
+import { DocumentTable } from './DocumentTable';
+import { EmptyState } from './EmptyState';
+import { clearToolbarFilters, hasToolbarFilters, withCategory } from './filters';
+import { Sidebar } from './Sidebar';
+import { Toolbar } from './Toolbar';
+import { useLibrary } from './useLibrary';
+import './library.css';
+
+export function Library({
+  status,
+  onStatusChange,
+  onLock,
+  onImportingChange,
+}: {
+  status: VaultStatus;
+  onStatusChange: (status: VaultStatus) => void;
+  onLock: () => void;
+  onImportingChange: (importing: boolean) => void;
+}) {
+  const library = useLibrary();
+  const { filters, setFilters, documents, facets, refresh } = library;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const imports = useImport({ onFinished: refresh });
+
+  useEffect(() => onImportingChange(imports.busy), [imports.busy, onImportingChange]);
+
+  const clearFilters = useCallback(() => {
+    setFilters(clearToolbarFilters(filters));
+    library.setSearchText('');
+  }, [filters, library, setFilters]);
+
+  const filtered = hasToolbarFilters({ ...filters, text: library.searchText });
+  const heading = filters.category ? RECORD_CATEGORY_LABELS[filters.category] : 'All documents';
+  const vaultEmpty = facets?.total === 0;
+
+  const importButton =
+    imports.busy && !imports.dialogOpen ? (
+      <button type="button" className="button import-button running" onClick={imports.open}>
+        <Spinner /> Importing…
+      </button>
+    ) : (
+      <button type="button" className="button primary import-button" onClick={imports.open}>
+        <Icon name="import" /> Import…
+      </button>
+    );
+
+  let content;
+  if (documents === null) {
+    content = library.error ? (
+      <div className="content-message">
+        <ErrorNote message={library.error} />
+      </div>
+    ) : (
+      <div className="content-message">
+        <Spinner label="Loading your records…" />
+      </div>
+    );
+  } else if (documents.length === 0 && vaultEmpty && !filtered) {
+    content = (
+      <EmptyState
+        icon="library"
+        title="Your vault is empty"
+        testId="empty-vault"
+        action={
+          <button type="button" className="button primary large" onClick={imports.open}>
+            <Icon name="import" /> Import records…
+          </button>
+        }
+      >
+        <p>Add your records in any of these ways:</p>
+        <ul className="empty-ways">
+          <li>
+            Use the <strong>Import…</strong> button to choose files or a folder, such as a CD from a provider.
+          </li>
+          <li>Drag files or folders from your file manager and drop them anywhere on this window.</li>
+          <li>
+            From a terminal, run <code>npx medvault import PATH</code>.
+          </li>
+        </ul>
+      </EmptyState>
+    );
+  } else if (documents.length === 0 && filtered) {
+    content = (
+      <EmptyState
+        icon="search"
+        title="No documents match"
+        testId="no-matches"
+        action={
+          <button type="button" className="button" onClick={clearFilters}>
+            Clear filters
+          </button>
+        }
+      >
+        <p>
+          Nothing in {filters.category ? RECORD_CATEGORY_LABELS[filters.category].toLowerCase() : 'your vault'} matches
+          the search and filters. Try fewer words, another date range, or clear the filters.
+        </p>
+      </EmptyState>
+    );
+  } else if (documents.length === 0) {
+    content = (
+      <EmptyState icon="files" title={`No ${heading.toLowerCase()} yet`} testId="empty-category">
+        <p>
+          Documents appear here when their type belongs to this category. You can change a document&rsquo;s type in its
+          details.
+        </p>
+      </EmptyState>
+    );
+  } else {
+    content = (
+      <DocumentTable
+        documents={documents}
+        selectedId={selectedId}
+        onOpen={setSelectedId}
+        busy={library.loading}
+        caption={`${heading}: ${plural(documents.length, 'document')}`}
+      />
+    );
+  }
+
+  return (
+    <div className="library">
+      <Sidebar
+        facets={facets}
+        category={filters.category}
+        onCategory={(category) => setFilters(withCategory(filters, category))}
+        status={status}
+        onStatusChange={onStatusChange}
+        onLock={onLock}
+      />
+      <main className="library-main" aria-label="Documents">
+        <Toolbar
+          filters={filters}
+          onFilters={setFilters}
+          onClear={clearFilters}
+          searchText={library.searchText}
+          onSearchText={library.setSearchText}
+          searchPending={library.searchPending}
+          facets={facets}
+          importButton={importButton}
+        />
+        <div className={`library-content${selectedId ? ' with-panel' : ''}`}>
+          <section className="documents" aria-labelledby="documents-heading">
+            <div className="documents-header">
+              <h1 id="documents-heading">{heading}</h1>
+              {documents && documents.length > 0 && (
+                <span className="documents-count" role="status">
+                  {plural(documents.length, 'document')}
+                  {filtered ? ' match' : ''}
+                </span>
+              )}
+              {library.loading && documents !== null && <Spinner />}
+            </div>
+            {library.error && documents !== null && <ErrorNote message={library.error} />}
+            <div className="documents-scroll">{content}</div>
+          </section>
+          {selectedId && (
+            <DocumentPanel
+              key={selectedId}
+              id={selectedId}
+              facets={facets}
+              onClose={() => {
+                const id = selectedId;
+                setSelectedId(null);
+                requestAnimationFrame(() =>
+                  document.querySelector<HTMLElement>(`tr[data-document-id="${CSS.escape(id)}"]`)?.focus(),
+                );
+              }}
+              onSaved={refresh}
+            />
+          )}
+        </div>
+      </main>
+      <ImportDialog controller={imports} />
+      <DropOverlay onDrop={(items) => void imports.importDrop(items)} busy={imports.busy} />
+    </div>
+  );
+}

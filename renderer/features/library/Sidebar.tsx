@@ -1,0 +1,112 @@
+import { useId, useState } from 'react';
+import type { LibraryFacets, VaultStatus } from '../../../shared/api';
+import { RECORD_CATEGORIES, RECORD_CATEGORY_LABELS, type RecordCategory } from '../../../shared/recordSet';
+import { useApi } from '../../api';
+import { Icon } from '../../ui/Icon';
+
+const AUTO_LOCK_CHOICES = [1, 2, 5, 10, 15, 30, 60, 120, 0];
+
+function minutesLabel(minutes: number): string {
+  if (minutes === 0) return 'Never';
+  if (minutes < 60) return `After ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `After ${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+}
+
+export function Sidebar({
+  facets,
+  category,
+  onCategory,
+  status,
+  onStatusChange,
+  onLock,
+}: {
+  facets: LibraryFacets | null;
+  category: RecordCategory | null;
+  onCategory: (category: RecordCategory | null) => void;
+  status: VaultStatus;
+  onStatusChange: (status: VaultStatus) => void;
+  onLock: () => void;
+}) {
+  const api = useApi();
+  const autoLockId = useId();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const counts = new Map(facets?.categories.map((entry) => [entry.category, entry.count]));
+  const choices = AUTO_LOCK_CHOICES.includes(status.autoLockMinutes)
+    ? AUTO_LOCK_CHOICES
+    : [...AUTO_LOCK_CHOICES.slice(0, -1), status.autoLockMinutes, 0].sort((a, b) => (a || 1e9) - (b || 1e9));
+
+  const changeAutoLock = async (minutes: number) => {
+    setSaving(true);
+    setError(null);
+    const result = await api.setAutoLock({ minutes });
+    setSaving(false);
+    if (result.ok) onStatusChange(result.value);
+    else setError(result.error.message);
+  };
+
+  const item = (value: RecordCategory | null, label: string, count: number | undefined) => (
+    <li key={value ?? 'all'}>
+      <button
+        type="button"
+        className="nav-item"
+        aria-current={category === value ? 'page' : undefined}
+        onClick={() => onCategory(value)}
+      >
+        <span className="nav-label">{label}</span>
+        <span className={`nav-count${count ? '' : ' zero'}`} aria-label={`${count ?? 0} documents`}>
+          {count ?? 0}
+        </span>
+      </button>
+    </li>
+  );
+
+  return (
+    <aside className="sidebar">
+      <div className="brand sidebar-brand">
+        <span className="brand-mark" aria-hidden="true">
+          <Icon name="shield" />
+        </span>
+        <span className="brand-name">Medvault</span>
+      </div>
+      <nav aria-label="Categories" className="sidebar-nav">
+        <ul className="nav-list">{item(null, 'All documents', facets?.total)}</ul>
+        <h2 className="nav-heading">Categories</h2>
+        <ul className="nav-list">
+          {RECORD_CATEGORIES.map((value) => item(value, RECORD_CATEGORY_LABELS[value], counts.get(value)))}
+        </ul>
+      </nav>
+      <div className="sidebar-footer">
+        <div className="field compact">
+          <label htmlFor={autoLockId}>
+            <Icon name="clock" /> Lock when idle
+          </label>
+          <select
+            id={autoLockId}
+            className="select"
+            value={status.autoLockMinutes}
+            disabled={saving}
+            onChange={(event) => void changeAutoLock(Number(event.target.value))}
+          >
+            {choices.map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {minutesLabel(minutes)}
+              </option>
+            ))}
+          </select>
+          {error && (
+            <span className="field-error" role="alert">
+              {error}
+            </span>
+          )}
+        </div>
+        <button type="button" className="button block-button" onClick={onLock}>
+          <Icon name="lock" /> Lock
+        </button>
+        <p className="sidebar-location" title={status.location}>
+          Vault: <span>{status.location}</span>
+        </p>
+      </div>
+    </aside>
+  );
+}
