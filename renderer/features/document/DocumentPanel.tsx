@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { LibraryFacets } from '../../../shared/api';
 import type { DocumentDetails, VaultDocument } from '../../../shared/documents';
 import { RECORD_CATEGORY_LABELS, categoryOf } from '../../../shared/recordSet';
@@ -93,15 +93,29 @@ export function DocumentPanel({
     setDetails(updated);
     setDraft(draftOf(updated));
     setSavedAt(Date.now());
+    panel.current?.focus(); // Save is disabled now; keep focus in the panel
     onSaved();
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key === 'Escape' && !event.defaultPrevented) {
+  // Escape closes the panel, from inside it or when focus is nowhere in particular (the body,
+  // say after Save was disabled); not while a dialog is open or when another control used it.
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  });
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (document.getElementById('root')?.hasAttribute('inert')) return;
+      const active = document.activeElement;
+      const inPanel = panel.current?.contains(active) ?? false;
+      if (!inPanel && active && active !== document.body) return;
       event.preventDefault();
-      onClose();
-    }
-  };
+      closeRef.current();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   const file = details?.files.find((entry) => entry.position === filePosition) ?? details?.files[0];
   const providers = facets?.providers ?? [];
@@ -112,7 +126,6 @@ export function DocumentPanel({
       aria-labelledby={ids.heading}
       ref={panel}
       tabIndex={-1}
-      onKeyDown={onKeyDown}
       data-testid="document-panel"
     >
       <header className="panel-header">
@@ -179,15 +192,16 @@ export function DocumentPanel({
                     />
                     <button
                       type="button"
-                      className="button small ghost"
+                      className="icon-button"
                       onClick={() => update({ date: '' })}
                       disabled={!draft.date}
                       aria-label="Clear the date (unknown)"
+                      title="Clear the date"
                     >
-                      Clear
+                      <Icon name="close" />
                     </button>
                   </div>
-                  <span className="field-hint">{draft.date ? 'The date of care or of the document' : 'Unknown'}</span>
+                  {!draft.date && <span className="field-hint">Unknown</span>}
                 </div>
               </div>
               <div className="field">

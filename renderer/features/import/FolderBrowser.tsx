@@ -13,9 +13,14 @@ import { Spinner } from '../../ui/Spinner';
 export function FolderBrowser({
   selected,
   onSelectedChange,
+  initialPath,
+  onPathChange,
 }: {
   selected: Map<string, FolderEntry>;
   onSelectedChange: (selected: Map<string, FolderEntry>) => void;
+  /** Where to start (null: the home folder). */
+  initialPath: string | null;
+  onPathChange: (path: string) => void;
 }) {
   const api = useApi();
   const [listing, setListing] = useState<FolderListing | null>(null);
@@ -23,12 +28,15 @@ export function FolderBrowser({
   const [error, setError] = useState<string | null>(null);
   const [typedPath, setTypedPath] = useState('');
   const request = useRef(0);
+  /** Counts edits of the path field, so a listing that arrives late does not overwrite typing. */
+  const edits = useRef(0);
   const pathId = useId();
   const listRef = useRef<HTMLUListElement>(null);
 
   const browse = useCallback(
     async (path: string | null, focusList = false) => {
       const id = ++request.current;
+      const editsAtStart = edits.current;
       setLoading(true);
       const result = await api.browseFolder({ path });
       if (id !== request.current) return;
@@ -39,14 +47,16 @@ export function FolderBrowser({
       }
       setError(null);
       setListing(result.value);
-      setTypedPath(result.value.path);
+      if (edits.current === editsAtStart) setTypedPath(result.value.path);
+      onPathChange(result.value.path);
       if (focusList) requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>('input, button')?.focus());
     },
-    [api],
+    [api, onPathChange],
   );
 
+  const start = useRef(initialPath);
   useEffect(() => {
-    void browse(null);
+    void browse(start.current);
   }, [browse]);
 
   const toggle = (entry: FolderEntry, on: boolean) => {
@@ -92,7 +102,10 @@ export function FolderBrowser({
           id={pathId}
           className="input mono-path"
           value={typedPath}
-          onChange={(event) => setTypedPath(event.target.value)}
+          onChange={(event) => {
+            edits.current += 1;
+            setTypedPath(event.target.value);
+          }}
           spellCheck={false}
           autoComplete="off"
         />

@@ -20,15 +20,13 @@ const SOURCE_KINDS: { value: DocumentSourceKind; label: string }[] = [
   { value: 'scan', label: 'Scanned paper records' },
 ];
 
-export function ImportDialog({ controller }: { controller: ImportController }) {
-  const { state } = controller;
+/** What to import: the system dialog in Electron, the folder browser in browser mode. Fresh each time. */
+function ChooseStep({ controller, error }: { controller: ImportController; error: string | null }) {
   const transport = useTransport();
   const [sourceKind, setSourceKind] = useState<DocumentSourceKind>('file');
   const [selected, setSelected] = useState<Map<string, FolderEntry>>(new Map());
   const [choosing, setChoosing] = useState(false);
   const sourceId = useId();
-
-  if (!controller.dialogOpen || state.phase === 'idle') return null;
 
   const chooseNative = async (kind: 'files' | 'folder') => {
     if (!transport.chooseImportPaths) return;
@@ -56,67 +54,78 @@ export function ImportDialog({ controller }: { controller: ImportController }) {
     </div>
   );
 
-  if (state.phase === 'choosing') {
-    const paths = [...selected.keys()];
-    const folders = [...selected.values()].filter((entry) => entry.kind === 'folder').length;
-    const files = selected.size - folders;
-    const summary = [folders ? plural(folders, 'folder') : '', files ? plural(files, 'file') : '']
-      .filter(Boolean)
-      .join(' and ');
-    return (
-      <Modal
-        title="Import records"
-        onClose={controller.close}
-        size={transport.chooseImportPaths ? 'medium' : 'large'}
-        testId="import-dialog"
-        step={state.phase}
-        footer={
-          transport.chooseImportPaths ? (
+  const paths = [...selected.keys()];
+  const folders = [...selected.values()].filter((entry) => entry.kind === 'folder').length;
+  const files = selected.size - folders;
+  const summary = [folders ? plural(folders, 'folder') : '', files ? plural(files, 'file') : '']
+    .filter(Boolean)
+    .join(' and ');
+  return (
+    <Modal
+      title="Import records"
+      onClose={controller.close}
+      size={transport.chooseImportPaths ? 'medium' : 'large'}
+      testId="import-dialog"
+      step="choosing"
+      footer={
+        transport.chooseImportPaths ? (
+          <button type="button" className="button" onClick={controller.close}>
+            Cancel
+          </button>
+        ) : (
+          <>
+            <span className="footer-note">{selected.size > 0 ? `${summary} selected` : 'Nothing selected yet'}</span>
             <button type="button" className="button" onClick={controller.close}>
               Cancel
             </button>
-          ) : (
-            <>
-              <span className="footer-note">{selected.size > 0 ? `${summary} selected` : 'Nothing selected yet'}</span>
-              <button type="button" className="button" onClick={controller.close}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="button primary"
-                disabled={selected.size === 0}
-                onClick={() => void controller.importPaths(paths, sourceKind)}
-              >
-                <Icon name="import" /> Import
-              </button>
-            </>
-          )
-        }
-      >
-        <ErrorNote message={state.error} />
-        {sourcePicker}
-        {transport.chooseImportPaths ? (
-          <div className="choose-native">
-            <button type="button" className="choice" onClick={() => void chooseNative('files')} disabled={choosing}>
-              <Icon name="files" />
-              <span className="choice-title">Choose files…</span>
-              <span className="choice-text">PDFs, images and text files</span>
+            <button
+              type="button"
+              className="button primary"
+              disabled={selected.size === 0}
+              onClick={() => void controller.importPaths(paths, sourceKind)}
+            >
+              <Icon name="import" /> Import
             </button>
-            <button type="button" className="choice" onClick={() => void chooseNative('folder')} disabled={choosing}>
-              <Icon name="folder" />
-              <span className="choice-title">Choose a folder…</span>
-              <span className="choice-text">Everything in it, such as a provider&rsquo;s CD</span>
-            </button>
-          </div>
-        ) : (
-          <FolderBrowser selected={selected} onSelectedChange={setSelected} />
-        )}
-        <p className="drop-tip">
-          <Icon name="import" /> You can also drop files or folders anywhere on the Medvault window.
-        </p>
-      </Modal>
-    );
-  }
+          </>
+        )
+      }
+    >
+      <ErrorNote message={error} />
+      {sourcePicker}
+      {transport.chooseImportPaths ? (
+        <div className="choose-native">
+          <button type="button" className="choice" onClick={() => void chooseNative('files')} disabled={choosing}>
+            <Icon name="files" />
+            <span className="choice-title">Choose files…</span>
+            <span className="choice-text">PDFs, images and text files</span>
+          </button>
+          <button type="button" className="choice" onClick={() => void chooseNative('folder')} disabled={choosing}>
+            <Icon name="folder" />
+            <span className="choice-title">Choose a folder…</span>
+            <span className="choice-text">Everything in it, such as a provider&rsquo;s CD</span>
+          </button>
+        </div>
+      ) : (
+        <FolderBrowser
+          selected={selected}
+          onSelectedChange={setSelected}
+          initialPath={controller.lastFolder}
+          onPathChange={controller.setLastFolder}
+        />
+      )}
+      <p className="drop-tip">
+        <Icon name="import" /> You can also drop files or folders anywhere on the Medvault window.
+      </p>
+    </Modal>
+  );
+}
+
+export function ImportDialog({ controller }: { controller: ImportController }) {
+  const { state } = controller;
+
+  if (!controller.dialogOpen || state.phase === 'idle') return null;
+
+  if (state.phase === 'choosing') return <ChooseStep controller={controller} error={state.error} />;
 
   if (state.phase === 'uploading' || state.phase === 'starting') {
     const progress = state.phase === 'uploading' ? state.progress : null;

@@ -36,6 +36,8 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
   const transport = useTransport();
   const [state, setState] = useState<ImportState>({ phase: 'idle' });
   const [dialogOpen, setDialogOpen] = useState(false);
+  /** The folder browser's last folder, for this session only. */
+  const [lastFolder, setLastFolder] = useState<string | null>(null);
   const samples = useRef<RateSample[]>([]);
   /** Events that arrive before startImport has told us the import's id. */
   const early = useRef<ImportEvent[]>([]);
@@ -101,6 +103,8 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
     state,
     dialogOpen,
     busy,
+    lastFolder,
+    setLastFolder,
     /** Opens the dialog: to choose what to import, or to show the import under way. */
     open: useCallback(() => {
       setDialogOpen(true);

@@ -44,10 +44,17 @@ export function Library({
   const heading = filters.category ? RECORD_CATEGORY_LABELS[filters.category] : 'All documents';
   const vaultEmpty = facets?.total === 0;
 
+  const running = imports.state.phase === 'running' ? imports.state.progress : null;
+  const percent = running && running.bytesTotal > 0 ? Math.floor((running.bytesDone / running.bytesTotal) * 100) : null;
   const importButton =
     imports.busy && !imports.dialogOpen ? (
-      <button type="button" className="button import-button running" onClick={imports.open}>
-        <Spinner /> Importing…
+      <button
+        type="button"
+        className="button import-button running"
+        onClick={imports.open}
+        aria-label="Importing: show progress"
+      >
+        <Spinner /> Importing{percent === null ? '…' : ` ${percent}%`}
       </button>
     ) : (
       <button type="button" className="button primary import-button" onClick={imports.open}>
@@ -157,7 +164,7 @@ export function Library({
               {documents && documents.length > 0 && (
                 <span className="documents-count" role="status">
                   {plural(documents.length, 'document')}
-                  {filtered ? ' match' : ''}
+                  {filtered ? (documents.length === 1 ? ' matches' : ' match') : ''}
                 </span>
               )}
               {library.loading && documents !== null && <Spinner />}

@@ -34,7 +34,13 @@ export function RecoveryKey({ recoveryKey, onContinue }: { recoveryKey: string; 
       }
     >
       <div className="recovery-key" data-testid="recovery-key" ref={keyBox} aria-label="Recovery key">
-        {recoveryKey}
+        {/* One group per span, so a line can only break between groups; the text stays the key. */}
+        {recoveryKey.split('-').map((group, index, groups) => (
+          <span key={index} className="key-group">
+            {group}
+            {index < groups.length - 1 ? '-' : ''}
+          </span>
+        ))}
       </div>
       <div className="recovery-actions">
         <button type="button" className="button" onClick={copyKey}>
