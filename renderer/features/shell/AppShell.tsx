@@ -104,7 +104,6 @@ export function AppShell() {
     case 'locked':
       return (
         <Unlock
-          key={session}
           location={phase.status.location}
           reason={phase.reason}
           onUnlocked={(status) => setPhase(phaseFor(status))}
