@@ -27,7 +27,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           coreProcess: resolve(root, 'electron/main/coreProcess.ts'),
-          pdfTextWorker: resolve(root, 'electron/core/import/pdf/pdfTextWorker.ts'),
+          pdfTextWorker: resolve(root, 'electron/core/import/pdf/pdfTextWorker.mjs'),
         },
         external: ['@journeyapps/sqlcipher', /^pdfjs-dist(\/|$)/],
         output: {

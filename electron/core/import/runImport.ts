@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { DocumentSourceKind } from '../../../shared/documents';
 import type { ImportFailure, ImportProgress, ImportReport } from '../../../shared/imports';
-import { applySuggestion, insertDocument } from '../documents/repository';
+import { applySuggestion, insertDocument, type DocumentSuggestion } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { BlobWriter } from '../vault/blobStore';
@@ -29,6 +29,16 @@ export interface ImportOptions {
 
 const HEAD_BYTES = 4096;
 const READ_CHUNK = 1024 * 1024;
+/** Files in flight at once: reading, encrypting, fsync, pdf.js and SQLCipher then overlap. */
+const FILES_IN_FLIGHT = 4;
+/** What files in flight may hold in memory together (importers keep small PDFs whole to parse them). */
+const MEMORY_BUDGET = 192 * 1024 * 1024;
+const MAX_FILE_SHARE = 128 * 1024 * 1024;
+/** How much of each file's start and end importers get to look at without keeping it whole. */
+const STAGED_HEAD_BYTES = 256 * 1024;
+const STAGED_TAIL_BYTES = 64;
+
+type Outcome = FileOutcome | { kind: 'failed'; reason: string };
 
 /**
  * Imports files and folders into the vault. Each document is committed whole (blob synced, then
@@ -44,24 +54,20 @@ export async function runImport(
   const signal = options.signal ?? new AbortController().signal;
   const importers: Importer[] = options.importers ?? [new FileImporter()];
   const runId = newId();
-  const failed: ImportFailure[] = [];
   const warnings: ImportFailure[] = [];
-  const documents: string[] = [];
-  let duplicates = 0;
 
   const walked = await walkSources(paths, signal).catch((error: unknown) => {
     if (signal.aborted) return null;
     throw error;
   });
   if (!walked) return cancelledReport(runId, sourceKind);
-  failed.push(...walked.failed);
-  walked.files.push(...(options.files ?? []));
+  const files = [...walked.files, ...(options.files ?? [])];
 
   const progress: ImportProgress = {
     filesDone: 0,
-    filesTotal: walked.files.length,
+    filesTotal: files.length,
     bytesDone: 0,
-    bytesTotal: walked.files.reduce((sum, file) => sum + file.bytes, 0),
+    bytesTotal: files.reduce((sum, file) => sum + file.bytes, 0),
     currentPath: null,
   };
   const report = () => options.onProgress?.({ ...progress });
@@ -79,30 +85,43 @@ export async function runImport(
     progress.bytesDone += bytes;
     report();
   });
+  const outcomes: Outcome[] = new Array(files.length);
+  const budget = new MemoryBudget(MEMORY_BUDGET);
+  let fatal: unknown = null;
+  let nextIndex = 0;
 
-  try {
-    report();
-    for (const file of walked.files) {
-      if (signal.aborted) break;
+  // A few lanes take files in order; the report keeps the files' order whatever finishes first.
+  const lane = async () => {
+    for (;;) {
+      const index = nextIndex++;
+      if (index >= files.length || signal.aborted || fatal) return;
+      const file = files[index]!;
+      const share = Math.min(file.bytes, MAX_FILE_SHARE);
+      await budget.acquire(share);
       progress.currentPath = file.path;
-      const bytesBefore = progress.bytesDone;
       try {
-        const outcome = await importOne(file, importers, context);
-        if (outcome.kind === 'imported') documents.push(outcome.documentId);
-        else duplicates++;
+        outcomes[index] = await importOne(file, importers, context);
       } catch (error) {
-        if (signal.aborted) break;
+        if (signal.aborted) return;
         if (error instanceof MedvaultError && (error.code === 'disk-full' || error.code === 'vault-damaged')) {
-          throw error; // the vault itself cannot take more: stop, and undo the run
+          fatal ??= error; // the vault itself cannot take more: stop, and undo the run
+          return;
         }
-        failed.push({ path: file.path, reason: reasonFor(error) });
+        outcomes[index] = { kind: 'failed', reason: reasonFor(error) };
       } finally {
-        await context.discardPending();
+        budget.release(share);
+        await context.discardPending(file);
       }
-      progress.bytesDone = bytesBefore + file.bytes;
+      progress.bytesDone += file.bytes - context.takeBytesRead(file);
       progress.filesDone++;
       report();
     }
+  };
+
+  try {
+    report();
+    await Promise.all(Array.from({ length: FILES_IN_FLIGHT }, lane));
+    if (fatal) throw fatal;
     if (!signal.aborted) {
       for (const importer of importers) await importer.finish?.(context);
     }
@@ -118,27 +137,38 @@ export async function runImport(
     return cancelledReport(runId, sourceKind);
   }
 
+  const failed: ImportFailure[] = [...walked.failed];
+  const documents: string[] = [];
+  let duplicates = 0;
+  outcomes.forEach((outcome, index) => {
+    if (outcome.kind === 'imported') documents.push(outcome.documentId);
+    else if (outcome.kind === 'duplicate') duplicates++;
+    else failed.push({ path: files[index]!.path, reason: outcome.reason });
+  });
+  const warningOrder = new Map(files.map((file, index) => [file.path, index]));
+  warnings.sort((a, b) => (warningOrder.get(a.path) ?? 0) - (warningOrder.get(b.path) ?? 0));
+
   progress.currentPath = null;
   report();
+  await vault.blobs.syncCommitted(context.committedBlobs);
   await vault.db.transaction(async (tx) => {
     await tx.run(
       `UPDATE import_runs SET status = 'completed', finished_at = ?, imported = ?, duplicates = ?, skipped = ? WHERE id = ?`,
       [nowIso(), documents.length, duplicates, walked.skipped, runId],
     );
     for (const { documentId, suggestion } of context.suggestions) await applySuggestion(tx, documentId, suggestion);
-    for (const problem of failed) {
-      await tx.run(`INSERT INTO import_problems (run_id, kind, path, reason) VALUES (?, 'failed', ?, ?)`, [
-        runId,
-        problem.path,
-        problem.reason,
-      ]);
-    }
-    for (const problem of warnings) {
-      await tx.run(`INSERT INTO import_problems (run_id, kind, path, reason) VALUES (?, 'warning', ?, ?)`, [
-        runId,
-        problem.path,
-        problem.reason,
-      ]);
+    for (const [kind, problems] of [
+      ['failed', failed],
+      ['warning', warnings],
+    ] as const) {
+      for (const problem of problems) {
+        await tx.run(`INSERT INTO import_problems (run_id, kind, path, reason) VALUES (?, ?, ?, ?)`, [
+          runId,
+          kind,
+          problem.path,
+          problem.reason,
+        ]);
+      }
     }
   });
   return {
@@ -213,9 +243,42 @@ function reasonFor(error: unknown): string {
   return `The file could not be read (${(error as Error)?.message ?? String(error)}).`;
 }
 
+/** Lets files in flight start only while what they may hold fits; a lone file always may. */
+class MemoryBudget {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  async acquire(amount: number): Promise<void> {
+    while (this.used > 0 && this.used + amount > this.capacity) {
+      await new Promise<void>((resume) => this.waiting.push(resume));
+    }
+    this.used += amount;
+  }
+
+  release(amount: number): void {
+    this.used -= amount;
+    for (const resume of this.waiting.splice(0)) resume();
+  }
+}
+
 /** What importers use to store files and documents during one run. */
 class RunContext implements ImportContext {
-  private readonly writers = new Map<StagedFile, BlobWriter>();
+  private readonly writers = new Map<StagedFile, { writer: BlobWriter; file: FoundFile }>();
+  private readonly bytesRead = new Map<FoundFile, number>();
+  /**
+   * What this run suggests for documents that were already in the vault. Held until the run
+   * completes and applied in its final transaction: a cancelled or crashed run changes nothing.
+   */
+  readonly suggestions: { documentId: string; suggestion: DocumentSuggestion }[] = [];
+  /**
+   * Blobs this run stored. They are written and committed without waiting for the disk, one
+   * after the other, and synced together before the run is marked completed: the run is the unit
+   * that survives a power cut (one cut short is undone on the next open), so its documents need
+   * not each wait for the disk.
+   */
+  readonly committedBlobs: string[] = [];
 
   constructor(
     private readonly vault: Vault,
@@ -229,27 +292,35 @@ class RunContext implements ImportContext {
   async stage(file: FoundFile, options: { keepBytesUpTo?: number } = {}): Promise<StagedFile> {
     const keep = file.bytes <= (options.keepBytesUpTo ?? -1);
     const kept: Buffer[] = [];
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let tail: Buffer = Buffer.alloc(0);
     const writer = await this.vault.blobs.createWriter();
     try {
       for await (const piece of file.content ? file.content.chunks() : readFromDisk(file.path)) {
         this.signal.throwIfAborted();
         if (keep) kept.push(piece);
+        else if (headBytes < STAGED_HEAD_BYTES) {
+          head.push(piece.subarray(0, STAGED_HEAD_BYTES - headBytes));
+          headBytes += Math.min(piece.length, STAGED_HEAD_BYTES - headBytes);
+        }
+        tail = tailOf(tail, piece);
         await writer.write(piece);
+        this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + piece.length);
         this.onBytes(piece.length);
       }
-      const blob = await writer.finish();
-      const existing = await this.vault.db.read(async (q) => {
-        const row = await q.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [blob.sha256]);
-        if (!row) return null;
-        const owner = await q.get<{ document_id: string }>(
-          'SELECT document_id FROM document_files WHERE blob_id = ? LIMIT 1',
-          [row.id],
-        );
-        return { blobId: row.id, documentId: owner?.document_id ?? null };
-      });
-      const staged: StagedFile = { blob, bytes: keep ? Buffer.concat(kept) : null, existing };
+      const blob = await writer.finish({ durable: false }); // synced with the whole run: see committedBlobs
+      const existing = await this.findExisting(blob.sha256);
+      const bytes = keep ? Buffer.concat(kept) : null;
+      const staged: StagedFile = {
+        blob,
+        bytes,
+        head: bytes ? bytes.subarray(0, STAGED_HEAD_BYTES) : Buffer.concat(head),
+        tail,
+        existing,
+      };
       if (existing) await writer.abort();
-      else this.writers.set(staged, writer);
+      else this.writers.set(staged, { writer, file });
       return staged;
     } catch (error) {
       await writer.abort();
@@ -257,66 +328,104 @@ class RunContext implements ImportContext {
     }
   }
 
-  async commitDocument(staged: StagedFile, document: Parameters<ImportContext['commitDocument']>[1]): Promise<string> {
-    const writer = this.writers.get(staged);
-    if (!writer) throw new Error('commitDocument needs a newly staged file');
+  async commitDocument(
+    staged: StagedFile,
+    document: Parameters<ImportContext['commitDocument']>[1],
+  ): Promise<FileOutcome> {
+    const entry = this.writers.get(staged);
+    if (!entry) throw new Error('commitDocument needs a newly staged file');
     this.writers.delete(staged);
     try {
-      await this.vault.blobs.commit(writer);
+      await this.vault.blobs.commit(entry.writer, { durable: false });
     } catch (error) {
-      await writer.abort();
+      await entry.writer.abort();
       throw error;
     }
     try {
-      return await this.vault.db.transaction(async (tx) => {
-        await tx.run('INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?)', [
-          staged.blob.blobId,
-          staged.blob.sha256,
-          staged.blob.bytes,
-          nowIso(),
-        ]);
-        return insertDocument(tx, {
-          ...document,
-          runId: this.runId,
-          bytes: staged.blob.bytes,
-          files: document.files ?? [
-            { blobId: staged.blob.blobId, originalPath: document.sourcePath, mediaType: document.mediaType },
-          ],
-        });
-      });
+      const outcome = await this.vault.db.transaction(
+        async (tx): Promise<FileOutcome> => {
+          // Two identical files in flight at once: the second to commit is the duplicate.
+          const twin = await tx.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [staged.blob.sha256]);
+          if (twin) {
+            const owner = await tx.get<{ document_id: string }>(
+              'SELECT document_id FROM document_files WHERE blob_id = ? LIMIT 1',
+              [twin.id],
+            );
+            return { kind: 'duplicate', documentId: owner?.document_id ?? null };
+          }
+          await tx.run('INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?)', [
+            staged.blob.blobId,
+            staged.blob.sha256,
+            staged.blob.bytes,
+            nowIso(),
+          ]);
+          const documentId = await insertDocument(tx, {
+            ...document,
+            runId: this.runId,
+            bytes: staged.blob.bytes,
+            files: document.files ?? [
+              { blobId: staged.blob.blobId, originalPath: document.sourcePath, mediaType: document.mediaType },
+            ],
+          });
+          return { kind: 'imported', documentId };
+        },
+        { durable: false },
+      );
+      if (outcome.kind === 'imported') this.committedBlobs.push(staged.blob.blobId);
+      if (outcome.kind === 'duplicate') await this.vault.blobs.delete(staged.blob.blobId);
+      return outcome;
     } catch (error) {
       await this.vault.blobs.delete(staged.blob.blobId);
       throw error;
     }
   }
 
-  /**
-   * Held until the run completes and applied in its final transaction: a cancelled or crashed
-   * run must not change documents that were already in the vault either.
-   */
-  async suggestFor(documentId: string, suggestion: Parameters<ImportContext['suggestFor']>[1]): Promise<void> {
+  async suggestFor(documentId: string, suggestion: DocumentSuggestion): Promise<void> {
     this.suggestions.push({ documentId, suggestion });
   }
 
-  readonly suggestions: { documentId: string; suggestion: Parameters<ImportContext['suggestFor']>[1] }[] = [];
-
   async discard(staged: StagedFile): Promise<void> {
-    const writer = this.writers.get(staged);
+    const entry = this.writers.get(staged);
     this.writers.delete(staged);
-    await writer?.abort();
+    await entry?.writer.abort();
   }
 
-  /** Drops staged files an importer neither committed nor discarded (it failed midway). */
-  async discardPending(): Promise<void> {
-    for (const [staged, writer] of [...this.writers]) {
+  /** Drops what an importer staged for `file` and neither committed nor discarded (it failed midway). */
+  async discardPending(file: FoundFile): Promise<void> {
+    for (const [staged, entry] of [...this.writers]) {
+      if (entry.file !== file) continue;
       this.writers.delete(staged);
-      await writer.abort();
+      await entry.writer.abort();
     }
+  }
+
+  /** The bytes of `file` counted in progress so far; forgets the file. */
+  takeBytesRead(file: FoundFile): number {
+    const read = this.bytesRead.get(file) ?? 0;
+    this.bytesRead.delete(file);
+    return read;
   }
 
   warn(file: FoundFile, reason: string): void {
     this.warnings.push({ path: file.path, reason });
   }
+
+  private findExisting(sha256: string): Promise<StagedFile['existing']> {
+    return this.vault.db.read(async (q) => {
+      const row = await q.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [sha256]);
+      if (!row) return null;
+      const owner = await q.get<{ document_id: string }>(
+        'SELECT document_id FROM document_files WHERE blob_id = ? LIMIT 1',
+        [row.id],
+      );
+      return { blobId: row.id, documentId: owner?.document_id ?? null };
+    });
+  }
+}
+
+function tailOf(previous: Buffer, piece: Buffer): Buffer {
+  if (piece.length >= STAGED_TAIL_BYTES) return Buffer.from(piece.subarray(piece.length - STAGED_TAIL_BYTES));
+  return Buffer.concat([previous, piece]).subarray(-STAGED_TAIL_BYTES);
 }
 
 /** A file's bytes from disk, in 1 MiB pieces (each a fresh buffer: importers may keep them). */

@@ -23,6 +23,9 @@ export interface StagedFile {
   blob: WrittenBlob;
   /** The plaintext, when the importer asked to keep it (small enough) for parsing. */
   bytes: Buffer | null;
+  /** The first 256 KiB and the last 64 bytes, kept in any case (enough to check an image's structure). */
+  head: Buffer;
+  tail: Buffer;
   /** Set when identical content is already in the vault: nothing new was stored. */
   existing: { blobId: string; documentId: string | null } | null;
 }
@@ -36,13 +39,16 @@ export interface ImportContext {
    * most `keepBytesUpTo` long. Call `commitDocument` or `discard` afterwards.
    */
   stage(file: FoundFile, options?: { keepBytesUpTo?: number }): Promise<StagedFile>;
-  /** Moves the staged blob into place and records the document, atomically as seen by readers. */
+  /**
+   * Moves the staged blob into place and records the document, atomically as seen by readers.
+   * If identical content was committed meanwhile (a twin file in flight), it is a duplicate instead.
+   */
   commitDocument(
     staged: StagedFile,
     document: Omit<NewDocument, 'runId' | 'files' | 'bytes'> & {
       files?: NewDocument['files'];
     },
-  ): Promise<string>;
+  ): Promise<FileOutcome>;
   /** Fills in what an existing document does not know yet (never what the patient edited). */
   suggestFor(documentId: string, suggestion: DocumentSuggestion): Promise<void>;
   discard(staged: StagedFile): Promise<void>;

@@ -50,6 +50,11 @@ export class MedvaultService implements ServiceMethods {
   private autoLockMinutes = DEFAULT_AUTO_LOCK_MINUTES;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly imports = new Map<string, AbortController>();
+  /**
+   * Imports run one after another: a run may be undone (cancel, crash), so another run must not
+   * count a file as "already in the vault" because of a document that may yet disappear.
+   */
+  private importQueue: Promise<unknown> = Promise.resolve();
   private readonly uploads = new Map<string, Upload>();
 
   constructor(
@@ -226,12 +231,16 @@ export class MedvaultService implements ServiceMethods {
       content: { chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming') },
     }));
     const cleanUploads = () => Promise.all(uploads.map((upload) => vault.blobs.discardIncoming(upload.blobId)));
-    void runImport(vault, paths, {
-      sourceKind: request.sourceKind ?? 'file',
-      signal: controller.signal,
-      files,
-      onProgress: (progress) => this.emit({ name: 'import-progress', payload: { importId, progress } }),
-    })
+    const run = this.importQueue.then(() =>
+      runImport(vault, paths, {
+        sourceKind: request.sourceKind ?? 'file',
+        signal: controller.signal,
+        files,
+        onProgress: (progress) => this.emit({ name: 'import-progress', payload: { importId, progress } }),
+      }),
+    );
+    this.importQueue = run.catch(() => undefined);
+    void run
       .then((report) => this.emit({ name: 'import-finished', payload: { importId, report } }))
       .catch((error: unknown) => this.emit({ name: 'import-failed', payload: { importId, error: toApiError(error) } }))
       .finally(() => {

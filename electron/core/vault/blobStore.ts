@@ -97,16 +97,41 @@ export class BlobStore {
     return writer;
   }
 
-  /** Moves a finished blob into place; after this it survives a crash, and a sweep, once the database names it. */
-  async commit(writer: BlobWriter): Promise<void> {
+  /**
+   * Moves a finished blob into place; once the database names it, a sweep leaves it alone. With
+   * `durable: false` neither the file nor the rename is synced yet: the caller syncs a whole batch
+   * with `syncCommitted` before it relies on them.
+   */
+  async commit(writer: BlobWriter, { durable = true } = {}): Promise<void> {
     const finalPath = this.pathOf(writer.blobId);
     const folder = join(this.dir, writer.blobId.slice(0, 2));
     try {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       await rename(writer.path, finalPath);
-      await syncDirectory(folder);
+      if (durable) await syncDirectory(folder);
     } catch (error) {
       throw describeIoError(error, 'a file in the vault');
+    }
+  }
+
+  /** Makes committed blobs and their folder entries durable, several at a time. */
+  async syncCommitted(blobIds: readonly string[]): Promise<void> {
+    const queue = [...blobIds];
+    const syncOne = async () => {
+      for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+        const handle = await open(this.pathOf(id), 'r');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: 8 }, syncOne));
+      for (const folder of new Set(blobIds.map((id) => id.slice(0, 2)))) await syncDirectory(join(this.dir, folder));
+    } catch (error) {
+      throw describeIoError(error, 'the files of the vault');
     }
   }
 
@@ -298,36 +323,40 @@ export class BlobWriter {
   ) {}
 
   async start(): Promise<void> {
-    await this.writeRaw(this.header.raw);
+    await this.writeRaw([this.header.raw]);
   }
 
+  /** Takes ownership of `data`: the caller must not change it afterwards. */
   async write(data: Buffer): Promise<void> {
     this.hash.update(data);
     this.plainBytes += data.length;
-    this.pending.push(data);
-    this.pendingBytes += data.length;
     // Keep the last (possibly full) chunk back: only finish() knows which chunk is the last.
     const chunk = this.header.chunkBytes;
-    if (this.pendingBytes <= chunk) return;
-    const all = Buffer.concat(this.pending, this.pendingBytes);
-    const sealable = Math.floor((all.length - 1) / chunk) * chunk;
+    if (this.pendingBytes + data.length <= chunk) {
+      this.pending.push(data);
+      this.pendingBytes += data.length;
+      return;
+    }
+    // Seal straight from the caller's buffer; only a partial chunk left over is copied.
+    const input = this.pendingBytes ? Buffer.concat([...this.pending, data]) : data;
+    const sealable = Math.floor((input.length - 1) / chunk) * chunk;
     const out: Buffer[] = [];
     for (let offset = 0; offset < sealable; offset += chunk) {
-      out.push(sealChunk(this.key, this.header, this.chunkIndex++, false, all.subarray(offset, offset + chunk)));
+      out.push(...sealChunk(this.key, this.header, this.chunkIndex++, false, input.subarray(offset, offset + chunk)));
     }
-    const rest = all.subarray(sealable);
+    const rest = input.subarray(sealable);
     this.pending = [rest];
     this.pendingBytes = rest.length;
-    await this.writeRaw(Buffer.concat(out));
+    await this.writeRaw(out);
   }
 
-  /** Seals the last chunk and syncs the file to disk. */
-  async finish(): Promise<WrittenBlob> {
+  /** Seals the last chunk and (unless told not to, see BlobStore.commit) syncs the file to disk. */
+  async finish({ durable = true } = {}): Promise<WrittenBlob> {
     const last = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     await this.writeRaw(sealChunk(this.key, this.header, this.chunkIndex++, true, last));
     try {
-      await this.handle.sync();
+      if (durable) await this.handle.sync();
       await this.handle.close();
     } catch (error) {
       throw describeIoError(error, 'a file in the vault');
@@ -345,18 +374,26 @@ export class BlobWriter {
     await rm(this.path, { force: true });
   }
 
-  private async writeRaw(data: Buffer): Promise<void> {
+  private async writeRaw(pieces: Buffer[]): Promise<void> {
     try {
-      let written = 0;
-      while (written < data.length) {
-        const result = await this.handle.write(data, written, data.length - written, this.position + written);
-        written += result.bytesWritten;
+      let remaining = pieces;
+      while (remaining.length) {
+        const { bytesWritten } = await this.handle.writev(remaining, this.position);
+        this.position += bytesWritten;
+        remaining = skipWritten(remaining, bytesWritten);
       }
-      this.position += data.length;
     } catch (error) {
       throw describeIoError(error, 'a file in the vault');
     }
   }
+}
+
+/** What is left of `pieces` after the first `written` bytes went out (writev may write less). */
+function skipWritten(pieces: Buffer[], written: number): Buffer[] {
+  let index = 0;
+  while (index < pieces.length && written >= pieces[index]!.length) written -= pieces[index++]!.length;
+  if (index === pieces.length) return [];
+  return [pieces[index]!.subarray(written), ...pieces.slice(index + 1)];
 }
 
 async function syncDirectory(path: string): Promise<void> {

@@ -11,11 +11,10 @@ import {
 } from '../types';
 import { checkImage } from './imageCheck';
 import { sniffMediaType } from './sniff';
-import { dateFromFileName, dateFromPdfDate, titleFromFileName, usablePdfTitle } from './suggest';
+import { dateFromFileName, titleFromFileName, usablePdfTitle } from './suggest';
 
 /** PDFs up to this size are parsed for their text; larger ones are stored but not indexed. */
 const MAX_PDF_PARSE_BYTES = 128 * 1024 * 1024;
-const MAX_IMAGE_CHECK_BYTES = 64 * 1024 * 1024;
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
 /** Plain files a patient already has: PDFs, scanned or photographed pages, and text. */
@@ -34,11 +33,7 @@ export class FileImporter implements Importer {
   async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
     const mediaType = sniffMediaType(file.path, head)!;
     const keepBytesUpTo =
-      mediaType === 'application/pdf'
-        ? MAX_PDF_PARSE_BYTES
-        : mediaType === 'text/plain'
-          ? MAX_TEXT_BYTES
-          : MAX_IMAGE_CHECK_BYTES;
+      mediaType === 'application/pdf' ? MAX_PDF_PARSE_BYTES : mediaType === 'text/plain' ? MAX_TEXT_BYTES : 0;
     const staged = await context.stage(file, { keepBytesUpTo });
     const suggestion: DocumentSuggestion = {
       title: titleFromFileName(file.path),
@@ -52,7 +47,7 @@ export class FileImporter implements Importer {
     } else if (mediaType === 'text/plain') {
       text = readText(staged, file);
     } else {
-      const check = checkImage(mediaType, staged.bytes ?? head);
+      const check = checkImage(mediaType, staged.head, staged.tail, file.bytes);
       if (!check.ok) throw new UnreadableFileError(check.reason);
       if (check.truncated) context.warn(file, 'The image seems cut short; it was imported as it is.');
     }
@@ -60,14 +55,13 @@ export class FileImporter implements Importer {
       if (staged.existing.documentId) await context.suggestFor(staged.existing.documentId, suggestion);
       return { kind: 'duplicate', documentId: staged.existing.documentId };
     }
-    const documentId = await context.commitDocument(staged, {
+    return context.commitDocument(staged, {
       ...suggestion,
       sourceKind: context.sourceKind,
       sourcePath: file.path,
       mediaType,
       text,
     });
-    return { kind: 'imported', documentId };
   }
 
   async close(): Promise<void> {
@@ -88,7 +82,6 @@ export class FileImporter implements Importer {
     switch (result.kind) {
       case 'text':
         suggestion.title = usablePdfTitle(result.title) ?? suggestion.title;
-        suggestion.date ??= dateFromPdfDate(result.creationDate);
         return result.text;
       case 'password-protected':
         context.warn(file, 'The PDF is password-protected, so its text could not be indexed for search.');

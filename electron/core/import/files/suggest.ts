@@ -28,14 +28,6 @@ export function dateFromFileName(path: string): string | null {
   return null;
 }
 
-/** A PDF date string (`D:20230405103000-05'00'`) as `YYYY-MM-DD`. */
-export function dateFromPdfDate(value: string | null): string | null {
-  const match = value?.match(/^(?:D:)?((?:19|20)\d{2})(\d{2})(\d{2})/);
-  if (!match) return null;
-  const date = `${match[1]}-${match[2]}-${match[3]}`;
-  return isIsoDate(date) ? date : null;
-}
-
 /** A PDF's Title metadata, if it is a real title rather than a leftover of the program that wrote it. */
 export function usablePdfTitle(title: string | null): string | null {
   if (!title) return null;

@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers';
-import type { PdfTextRequest, PdfTextResponse } from './pdfTextWorker';
+import type { PdfTextRequest, PdfTextResponse } from './pdfTextProtocol';
 
 export type PdfTextResult =
-  | { kind: 'text'; text: string; pageCount: number; title: string | null; creationDate: string | null }
+  | { kind: 'text'; text: string; pageCount: number; title: string | null }
   | { kind: 'password-protected' }
   | { kind: 'damaged'; detail: string }
   | { kind: 'too-slow' };
@@ -11,17 +12,53 @@ export type PdfTextResult =
 /** The text layer of a PDF is indexed up to this many characters. */
 export const MAX_INDEXED_CHARS = 2_000_000;
 
-/**
- * Extracts PDF text in one worker thread that is reused between files and replaced when a file
- * takes too long or exhausts the worker's memory.
- */
+interface ExtractorOptions {
+  timeoutMs?: number;
+  maxOldGenerationSizeMb?: number;
+  /** Worker threads; the default is two where there are two cores (pdf.js is the slowest step of an import). */
+  workers?: number;
+}
+
+/** Extracts PDF text in a small pool of worker threads, each taking the next file when free. */
 export class PdfTextExtractor {
+  private readonly slots: PdfWorkerSlot[];
+
+  constructor(options: ExtractorOptions = {}) {
+    const count = options.workers ?? Math.min(2, Math.max(1, availableParallelism()));
+    this.slots = Array.from({ length: count }, () => new PdfWorkerSlot(options));
+  }
+
+  extract(data: Buffer): Promise<PdfTextResult> {
+    const slot = this.slots.reduce((best, candidate) => (candidate.pending < best.pending ? candidate : best));
+    return slot.extract(data);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.close()));
+  }
+}
+
+/**
+ * One worker thread, reused between files and replaced when a file takes too long or exhausts
+ * the worker's memory.
+ */
+class PdfWorkerSlot {
+  pending = 0;
   private worker: Worker | null = null;
   private nextId = 1;
+  /** One PDF at a time: a file's time limit starts when the worker takes it, not while it waits. */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: { timeoutMs?: number; maxOldGenerationSizeMb?: number } = {}) {}
+  constructor(private readonly options: ExtractorOptions) {}
 
-  async extract(data: Buffer): Promise<PdfTextResult> {
+  extract(data: Buffer): Promise<PdfTextResult> {
+    this.pending++;
+    const next = this.queue.then(() => this.extractNow(data)).finally(() => this.pending--);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async extractNow(data: Buffer): Promise<PdfTextResult> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     // Copy into a transferable buffer so the worker owns it and the caller's bytes stay intact.
@@ -39,8 +76,8 @@ export class PdfTextExtractor {
       const onMessage = (response: PdfTextResponse) => {
         if (response.id !== id) return;
         if (response.ok) {
-          const { text, pageCount, title, creationDate } = response;
-          done({ kind: 'text', text, pageCount, title, creationDate }, false);
+          const { text, pageCount, title } = response;
+          done({ kind: 'text', text, pageCount, title }, false);
         } else if (response.errorName === 'PasswordException') {
           done({ kind: 'password-protected' }, false);
         } else {
@@ -65,7 +102,8 @@ export class PdfTextExtractor {
   private ensureWorker(): Worker {
     if (!this.worker) {
       const worker = startWorker(
-        new URL(`./pdfTextWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+        // From the sources the worker is the .mjs file itself; a build emits it as .js next to the bundle.
+        new URL(import.meta.url.endsWith('.ts') ? './pdfTextWorker.mjs' : './pdfTextWorker.js', import.meta.url),
         {
           maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb ?? 512,
         },
