@@ -1,0 +1,209 @@
+/**
+ * The patient's path through the app, in browser mode, in Debian's Chromium: create a vault, save
+ * the recovery key, import a folder of PDFs and images through the UI and watch it finish, find a
+ * PDF by a word inside it, retag a document and see it move category, lock, unlock with the
+ * recovery key. A screenshot of each screen goes to test-results/screenshots/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { makeJpeg, makePdf, makePng, writeTree } from '../support/fixtures';
+import { SCREENSHOT_DIR, expect, test } from './support/app';
+
+const PASSPHRASE = 'maple tundra velvet orbit canyon';
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  // Transitions are finished first, so a screenshot shows the screen as it settles.
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
+}
+
+/** Fails the test on any CSP violation or script error in the page. */
+function watchForPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+  return errors;
+}
+
+test('a patient creates a vault, imports, finds, retags, locks and unlocks with the recovery key', async ({
+  page,
+  app,
+}) => {
+  const errors = watchForPageErrors(page);
+  const records = join(app.workDir, 'records');
+  await writeTree(records, {
+    'labs/2023-04-05 lipid panel.pdf': await makePdf(
+      ['Lipid panel', 'Total cholesterol 182 mg/dL', 'Marker: quetzalcoatl'],
+      {
+        title: 'Lipid panel',
+      },
+    ),
+    'labs/2024-01-05 mri knee.pdf': await makePdf(['MRI left knee', 'Impression: meniscal tear']),
+    'bills/2024-01-20 statement.pdf': await makePdf(['Billing statement', 'Amount due 1,250.00']),
+    'photos/rash.jpg': makeJpeg(320, 240, 11),
+    'photos/insurance card.png': makePng(300, 190, 12),
+  });
+
+  // Create the vault.
+  await page.goto(app.openUrl);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/Create/i);
+  await shot(page, '01-create-vault');
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await shot(page, '02-create-vault-filled');
+  await page.getByRole('button', { name: 'Create vault' }).click();
+
+  // The recovery key, once, behind "I have saved it".
+  const recoveryKey = (await page.getByTestId('recovery-key').textContent())!.replace(/\s+/g, '');
+  expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+  const proceed = page.getByRole('button', { name: 'Continue to my records' });
+  await expect(proceed).toBeDisabled();
+  await shot(page, '03-recovery-key');
+  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await proceed.click();
+
+  // The empty library says how to import.
+  await expect(page.getByTestId('empty-vault')).toBeVisible();
+  await expect(page.getByTestId('empty-vault')).toContainText(/import/i);
+  await shot(page, '04-library-empty');
+
+  // Import the folder through the folder browser, and watch the progress finish.
+  await page.getByRole('button', { name: 'Import…' }).first().click();
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Folder', { exact: true }).fill(records);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await dialog.getByLabel('Select everything in this folder').check();
+  await shot(page, '05-import-choose');
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  const report = page.getByTestId('import-report');
+  await expect(page.getByTestId('import-progress').or(report)).toBeVisible();
+  await shot(page, '06-import-progress');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(report).toContainText('5');
+  await shot(page, '07-import-report');
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  const table = page.getByTestId('document-table');
+  await expect(table.getByRole('row')).toHaveCount(6); // header + 5 documents
+  await shot(page, '08-library');
+
+  // Find a PDF by a word that is only inside it.
+  await page.getByLabel('Search documents').fill('quetzalcoatl');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByRole('row').nth(1)).toContainText('Lipid panel');
+  await shot(page, '09-search');
+
+  // Open it: the details and a preview of the PDF, rendered by pdf.js.
+  await table.getByRole('row').nth(1).click();
+  const panel = page.getByTestId('document-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('canvas').first()).toBeVisible({ timeout: 20_000 });
+  await shot(page, '10-document-pdf');
+
+  // Retag it: a lab result is a medical record; the sidebar counts follow.
+  const sidebar = page.getByRole('navigation', { name: 'Categories' });
+  await expect(sidebar.getByRole('button', { name: /Medical records/ })).toContainText('0');
+  await panel.getByLabel('Type', { exact: true }).selectOption('lab-result');
+  await panel.getByLabel('Provider', { exact: true }).fill('Mercy Lab');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(sidebar.getByRole('button', { name: /Medical records/ })).toContainText('1');
+  await shot(page, '11-document-retagged');
+  await page.keyboard.press('Escape');
+  await page.getByLabel('Search documents').fill('');
+  await sidebar.getByRole('button', { name: /Medical records/ }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table).toContainText('Lipid panel');
+  await shot(page, '12-category-medical');
+
+  // An image opens in the plain preview.
+  await sidebar.getByRole('button', { name: /All documents/ }).click();
+  await table.getByRole('row', { name: /rash/i }).click();
+  await expect(panel.locator('img')).toBeVisible();
+  await expect.poll(() => panel.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+  await shot(page, '13-document-image');
+  await page.keyboard.press('Escape');
+
+  // Lock: nothing of the vault stays on screen.
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/Unlock/i);
+  await expect(page.locator('body')).not.toContainText('Lipid panel');
+  await shot(page, '14-locked');
+
+  // A wrong passphrase says so.
+  await page.getByLabel('Passphrase', { exact: true }).fill('not my passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('The passphrase is incorrect.')).toBeVisible();
+  await shot(page, '15-wrong-passphrase');
+
+  // Unlock with the recovery key instead.
+  await page.getByRole('button', { name: /recovery key/i }).click();
+  await page.getByLabel('Recovery key', { exact: true }).fill(recoveryKey.toLowerCase());
+  await shot(page, '16-unlock-recovery-key');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(table.getByRole('row')).toHaveCount(6);
+  await expect(table).toContainText('Lipid panel');
+  await shot(page, '17-unlocked');
+
+  expect(errors).toEqual([]);
+});
+
+test('files dropped on the window are imported, and a locked vault refuses the document URL', async ({ page, app }) => {
+  const errors = watchForPageErrors(page);
+  await page.goto(app.openUrl);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByRole('button', { name: 'Continue to my records' }).click();
+  await expect(page.getByTestId('empty-vault')).toBeVisible();
+
+  const pdf = await makePdf(['Referral to orthopaedics', 'Marker: xylophonist']);
+  await page.evaluate(
+    (bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], '2024-05-06 referral.pdf', { type: 'application/pdf' }));
+      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true }));
+    },
+    [...pdf],
+  );
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await shot(page, '20-drop-overlay');
+  await page.evaluate(
+    (bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], '2024-05-06 referral.pdf', { type: 'application/pdf' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [...pdf],
+  );
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
+  await shot(page, '21-drop-report');
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByLabel('Search documents').fill('xylophonist');
+  const table = page.getByTestId('document-table');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table).toContainText('May 6, 2024'); // the date from the file name
+  const documentId = await table.getByRole('row').nth(1).getAttribute('data-document-id');
+  expect(documentId).toMatch(/^[0-9a-z]{12}$/);
+
+  const before = await page.evaluate(async (url) => (await fetch(url)).status, `/files/${documentId}/0`);
+  expect(before).toBe(200);
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/Unlock/i);
+  const after = await page.evaluate(async (url) => (await fetch(url)).status, `/files/${documentId}/0`);
+  expect(after).toBe(403);
+  expect(errors).toEqual([]);
+});
+
+test('the page reached without the token shows nothing', async ({ page, app }) => {
+  const response = await page.goto(app.url);
+  expect(response?.status()).toBe(401);
+  await expect(page.locator('body')).not.toContainText('Create');
+});
