@@ -1,24 +1,10 @@
+import type { ApiErrorCode } from '../../shared/api';
+
 /**
  * Errors the patient can act on. `message` is one plain sentence, safe to show as is:
  * it never carries a stack trace or document contents.
  */
-export type MedvaultErrorCode =
-  | 'wrong-passphrase'
-  | 'wrong-recovery-key'
-  | 'weak-passphrase'
-  | 'vault-not-found'
-  | 'vault-exists'
-  | 'vault-busy'
-  | 'vault-too-new'
-  | 'vault-damaged'
-  | 'not-found'
-  | 'invalid-argument'
-  | 'blob-damaged'
-  | 'backup-damaged'
-  | 'disk-full'
-  | 'cancelled'
-  | 'vault-locked'
-  | 'io';
+export type MedvaultErrorCode = Exclude<ApiErrorCode, 'internal'>;
 
 /** Whether the fault lies with what the user asked (exit code 1) or with the data (exit code 2). */
 const USER_ERRORS: ReadonlySet<MedvaultErrorCode> = new Set([
