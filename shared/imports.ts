@@ -25,6 +25,8 @@ export interface ImportReport {
   failed: ImportFailure[];
   /** Imported, but with something the patient should know (e.g. text could not be indexed). */
   warnings: ImportFailure[];
-  /** Ids of the documents this import created. */
+  /** Ids of the documents this import created (or, for a study already there, added to). */
   documents: string[];
+  /** Whose records these are, as DICOM files name them (a disc should hold one patient). */
+  patients: { name: string | null; id: string | null }[];
 }

@@ -68,6 +68,35 @@ describe('schema migrations', () => {
     expect(fts?.sql).toContain('fts5');
   });
 
+  it('002 adds the DICOM instance table and records, for files already there, the run that added them', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 1))).toEqual({ from: 0, to: 1 });
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO import_runs (id, source_kind, sources, status, started_at)
+                    VALUES ('run1', 'file', '[]', 'completed', '2024-01-01T00:00:00Z')`);
+      await tx.run(`INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, 3, '2024-01-01T00:00:00Z')`, [
+        'a'.repeat(32),
+        'b'.repeat(64),
+      ]);
+      await tx.run(`INSERT INTO documents (id, title, type, source_kind, source_path, media_type, bytes, import_run_id,
+                                           imported_at, updated_at)
+                    VALUES ('doc1', 'Old', 'other-record', 'file', '/x', 'text/plain', 3, 'run1', 'now', 'now')`);
+      await tx.run(
+        `INSERT INTO document_files (document_id, position, blob_id, original_path, media_type)
+                    VALUES ('doc1', 0, ?, '/x', 'text/plain')`,
+        ['a'.repeat(32)],
+      );
+    });
+    expect(await migrate(db)).toEqual({ from: 1, to: 2 });
+    expect(await db.read((q) => q.all('SELECT document_id, import_run_id FROM document_files'))).toEqual([
+      { document_id: 'doc1', import_run_id: 'run1' },
+    ]);
+    const table = await db.read((q) =>
+      q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'dicom_instances'`),
+    );
+    expect(table?.sql).toMatch(/sop_instance_uid TEXT NOT NULL UNIQUE/);
+    expect(table?.sql).toMatch(/\)\s*STRICT$/);
+  });
+
   it('leaves a current database as it is', async () => {
     await migrate(db);
     await db.transaction((tx) => tx.run(`INSERT INTO settings (key, value) VALUES ('owner', 'x')`));

@@ -226,6 +226,7 @@ async function importCommand(vault: Vault, paths: string[], values: Values, io: 
           failed: report.failed,
           warnings: report.warnings,
           documents: report.documents,
+          patients: report.patients,
           runId: report.runId,
         }),
       );
@@ -233,6 +234,11 @@ async function importCommand(vault: Vault, paths: string[], values: Values, io: 
       const lines = [
         `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'system file')} skipped.`,
       ];
+      for (const patient of report.patients) {
+        lines.push(
+          `  patient on these files: ${[patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', ')}`,
+        );
+      }
       if (report.failed.length) {
         lines.push(`${plural(report.failed.length, 'file')} could not be imported:`);
         for (const failure of report.failed) lines.push(`  ${failure.path}: ${failure.reason}`);

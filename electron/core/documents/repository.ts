@@ -283,8 +283,9 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
   );
   for (const [position, file] of input.files.entries()) {
     await q.run(
-      'INSERT INTO document_files (document_id, position, blob_id, original_path, media_type) VALUES (?, ?, ?, ?, ?)',
-      [id, position, file.blobId, file.originalPath, file.mediaType],
+      `INSERT INTO document_files (document_id, position, blob_id, original_path, media_type, import_run_id)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [id, position, file.blobId, file.originalPath, file.mediaType, input.runId],
     );
   }
   for (const tag of input.tags ?? []) await addTag(q, id, tag);
@@ -375,7 +376,11 @@ export async function editDocument(q: Queryable, idOrPrefix: string, edit: Docum
   return toDocument(updated!);
 }
 
-/** Removes the documents an import run created; returns the blobs nothing refers to any more. */
+/**
+ * Removes what an import run added: the documents it created, and the files it added to older
+ * documents (instances added to a study already in the vault). Returns the blobs nothing refers
+ * to any more, for the caller to delete once this transaction has committed.
+ */
 export async function deleteRunDocuments(q: Queryable, runId: string): Promise<string[]> {
   const documents = await q.all<{ id: string; seq: number }>('SELECT id, seq FROM documents WHERE import_run_id = ?', [
     runId,
@@ -384,25 +389,74 @@ export async function deleteRunDocuments(q: Queryable, runId: string): Promise<s
     (
       await q.all<{ blob_id: string }>(
         `SELECT DISTINCT f.blob_id FROM document_files f JOIN documents d ON d.id = f.document_id
-         WHERE d.import_run_id = ?`,
-        [runId],
+         WHERE d.import_run_id = ? OR f.import_run_id = ?`,
+        [runId, runId],
       )
     ).map((row) => row.blob_id),
   );
+  const extended = (
+    await q.all<{ document_id: string }>(
+      `SELECT DISTINCT f.document_id FROM document_files f JOIN documents d ON d.id = f.document_id
+       WHERE f.import_run_id = ? AND d.import_run_id <> ?`,
+      [runId, runId],
+    )
+  ).map((row) => row.document_id);
   for (const document of documents) {
     await q.run('DELETE FROM document_search WHERE rowid = ?', [document.seq]);
     await q.run('DELETE FROM documents WHERE id = ?', [document.id]);
+  }
+  for (const documentId of extended) {
+    await q.run(
+      `DELETE FROM dicom_instances WHERE document_id = ? AND blob_id IN
+         (SELECT blob_id FROM document_files WHERE document_id = ? AND import_run_id = ?)`,
+      [documentId, documentId, runId],
+    );
+    await q.run('DELETE FROM document_files WHERE document_id = ? AND import_run_id = ?', [documentId, runId]);
+    await refreshStudySummary(q, documentId);
   }
   const orphaned: string[] = [];
   for (const blobId of blobIds) {
     const used = await q.get('SELECT 1 FROM document_files WHERE blob_id = ? LIMIT 1', [blobId]);
     if (!used) {
+      await q.run('DELETE FROM dicom_instances WHERE blob_id = ?', [blobId]);
       await q.run('DELETE FROM blobs WHERE id = ?', [blobId]);
       orphaned.push(blobId);
     }
   }
   await q.run('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM document_tags)');
   return orphaned;
+}
+
+/**
+ * Recomputes a document's size and, for a study, its summary (modalities, series and instance
+ * counts) from the files it holds; the identity fields of the summary are kept as they were.
+ */
+export async function refreshStudySummary(q: Queryable, documentId: string): Promise<void> {
+  const totals = await q.get<{ bytes: number }>(
+    `SELECT coalesce(sum(b.bytes), 0) AS bytes FROM document_files f JOIN blobs b ON b.id = f.blob_id
+     WHERE f.document_id = ?`,
+    [documentId],
+  );
+  await q.run('UPDATE documents SET bytes = ?, updated_at = ? WHERE id = ?', [totals!.bytes, nowIso(), documentId]);
+  const row = await q.get<{ dicom: string | null }>('SELECT dicom FROM documents WHERE id = ?', [documentId]);
+  if (!row?.dicom) return;
+  const summary = JSON.parse(row.dicom) as DicomStudySummary;
+  const counts = await q.get<{ series: number; instances: number }>(
+    `SELECT count(DISTINCT series_instance_uid) AS series, count(*) AS instances
+     FROM dicom_instances WHERE document_id = ?`,
+    [documentId],
+  );
+  const modalities = await q.all<{ modality: string }>(
+    `SELECT DISTINCT modality FROM dicom_instances WHERE document_id = ? AND modality IS NOT NULL ORDER BY modality`,
+    [documentId],
+  );
+  const updated: DicomStudySummary = {
+    ...summary,
+    modalities: modalities.map((m) => m.modality),
+    seriesCount: counts!.series,
+    instanceCount: counts!.instances,
+  };
+  await q.run('UPDATE documents SET dicom = ? WHERE id = ?', [JSON.stringify(updated), documentId]);
 }
 
 export async function documentIdForBlob(q: Queryable, blobId: string): Promise<string | null> {

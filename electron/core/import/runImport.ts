@@ -6,7 +6,11 @@ import { MedvaultError, describeIoError } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
+import type { Queryable } from '../db/Database';
+import { DicomImporter } from './dicom/DicomImporter';
+import { findDiscNoise } from './disc/discNoise';
 import { FileImporter } from './files/FileImporter';
+import { PdfTextExtractor } from './pdf/PdfTextExtractor';
 import {
   UnreadableFileError,
   type FileOutcome,
@@ -52,7 +56,7 @@ export async function runImport(
 ): Promise<ImportReport> {
   const sourceKind = options.sourceKind ?? 'file';
   const signal = options.signal ?? new AbortController().signal;
-  const importers: Importer[] = options.importers ?? [new FileImporter()];
+  const importers: Importer[] = options.importers ?? defaultImporters();
   const runId = newId();
   const warnings: ImportFailure[] = [];
 
@@ -61,7 +65,22 @@ export async function runImport(
     throw error;
   });
   if (!walked) return cancelledReport(runId, sourceKind);
-  const files = [...walked.files, ...(options.files ?? [])];
+  const found = [...walked.files, ...(options.files ?? [])];
+
+  // A first look at everything (a DICOMDIR, a disc's viewer software) before any file is read.
+  const planned = new Set<FoundFile>();
+  const planFailures: ImportFailure[] = [];
+  let disc = sourceKind === 'disc';
+  for (const importer of importers) {
+    const plan = await importer.plan?.(found);
+    if (!plan) continue;
+    plan.skip.forEach((file) => planned.add(file));
+    planFailures.push(...plan.failed);
+    disc ||= plan.disc;
+  }
+  if (disc) findDiscNoise(found).forEach((file) => planned.add(file));
+  const files = found.filter((file) => !planned.has(file));
+  const skipped = walked.skipped + planned.size;
 
   const progress: ImportProgress = {
     filesDone: 0,
@@ -89,6 +108,7 @@ export async function runImport(
   const budget = new MemoryBudget(MEMORY_BUDGET);
   let fatal: unknown = null;
   let nextIndex = 0;
+  const gathered = { documents: [] as string[], duplicates: 0 };
 
   // A few lanes take files in order; the report keeps the files' order whatever finishes first.
   const lane = async () => {
@@ -123,9 +143,16 @@ export async function runImport(
     await Promise.all(Array.from({ length: FILES_IN_FLIGHT }, lane));
     if (fatal) throw fatal;
     if (!signal.aborted) {
-      for (const importer of importers) await importer.finish?.(context);
+      for (const importer of importers) {
+        const result = await importer.finish?.(context);
+        if (result) {
+          gathered.documents.push(...result.documents);
+          gathered.duplicates += result.duplicates;
+        }
+      }
     }
   } catch (error) {
+    await context.discardAll();
     await vault.rollbackRun(runId, 'cancelled');
     throw error;
   } finally {
@@ -133,18 +160,29 @@ export async function runImport(
   }
 
   if (signal.aborted) {
+    await context.discardAll();
     await vault.rollbackRun(runId, 'cancelled');
     return cancelledReport(runId, sourceKind);
   }
 
-  const failed: ImportFailure[] = [...walked.failed];
+  const failed: ImportFailure[] = [...walked.failed, ...planFailures];
   const documents: string[] = [];
-  let duplicates = 0;
+  let duplicates = gathered.duplicates;
   outcomes.forEach((outcome, index) => {
     if (outcome.kind === 'imported') documents.push(outcome.documentId);
     else if (outcome.kind === 'duplicate') duplicates++;
-    else failed.push({ path: files[index]!.path, reason: outcome.reason });
+    else if (outcome.kind === 'failed') failed.push({ path: files[index]!.path, reason: outcome.reason });
   });
+  for (const id of gathered.documents) if (!documents.includes(id)) documents.push(id);
+  const patients = context.patients();
+  if (patients.length > 1) {
+    warnings.push({
+      path: paths[0] ?? '',
+      reason: `These files hold records of ${patients.length} different patients: ${patients
+        .map((patient) => [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', '))
+        .join('; ')}. Check that they are all yours.`,
+    });
+  }
   const warningOrder = new Map(files.map((file, index) => [file.path, index]));
   warnings.sort((a, b) => (warningOrder.get(a.path) ?? 0) - (warningOrder.get(b.path) ?? 0));
 
@@ -154,7 +192,7 @@ export async function runImport(
   await vault.db.transaction(async (tx) => {
     await tx.run(
       `UPDATE import_runs SET status = 'completed', finished_at = ?, imported = ?, duplicates = ?, skipped = ? WHERE id = ?`,
-      [nowIso(), documents.length, duplicates, walked.skipped, runId],
+      [nowIso(), documents.length, duplicates, skipped, runId],
     );
     for (const { documentId, suggestion } of context.suggestions) await applySuggestion(tx, documentId, suggestion);
     for (const [kind, problems] of [
@@ -174,14 +212,21 @@ export async function runImport(
   return {
     runId,
     status: 'completed',
-    sourceKind,
+    sourceKind: disc ? 'disc' : sourceKind,
     imported: documents.length,
     duplicates,
-    skipped: walked.skipped,
+    skipped,
     failed,
     warnings,
     documents,
+    patients,
   };
+}
+
+/** DICOM first (a DICOM file may carry a JPEG or PDF inside), then plain files; one pdf.js pool for both. */
+function defaultImporters(): Importer[] {
+  const pdf = new PdfTextExtractor();
+  return [new DicomImporter(pdf), new FileImporter({ pdf })];
 }
 
 function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportReport {
@@ -195,6 +240,7 @@ function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportR
     failed: [],
     warnings: [],
     documents: [],
+    patients: [],
   };
 }
 
@@ -265,7 +311,8 @@ class MemoryBudget {
 
 /** What importers use to store files and documents during one run. */
 class RunContext implements ImportContext {
-  private readonly writers = new Map<StagedFile, { writer: BlobWriter; file: FoundFile }>();
+  private readonly writers = new Map<StagedFile, { writer: BlobWriter; file: FoundFile; held: boolean }>();
+  private readonly patientsSeen = new Map<string, { name: string | null; id: string | null }>();
   private readonly bytesRead = new Map<FoundFile, number>();
   /**
    * What this run suggests for documents that were already in the vault. Held until the run
@@ -320,7 +367,7 @@ class RunContext implements ImportContext {
         existing,
       };
       if (existing) await writer.abort();
-      else this.writers.set(staged, { writer, file });
+      else this.writers.set(staged, { writer, file, held: false });
       return staged;
     } catch (error) {
       await writer.abort();
@@ -380,8 +427,92 @@ class RunContext implements ImportContext {
     }
   }
 
+  hold(staged: StagedFile): void {
+    const entry = this.writers.get(staged);
+    if (entry) entry.held = true;
+  }
+
+  async commitFiles<T>(
+    stagedFiles: readonly StagedFile[],
+    write: (tx: Queryable, blobIdOf: (file: StagedFile) => string) => Promise<T>,
+  ): Promise<T> {
+    const entries = stagedFiles.map((staged) => {
+      const entry = this.writers.get(staged);
+      if (!entry) throw new Error('commitFiles needs newly staged files');
+      this.writers.delete(staged);
+      return { staged, writer: entry.writer };
+    });
+    const moved: string[] = [];
+    try {
+      for (const { writer } of entries) {
+        await this.vault.blobs.commit(writer, { durable: false });
+        moved.push(writer.blobId);
+      }
+    } catch (error) {
+      for (const { writer } of entries) await writer.abort();
+      for (const blobId of moved) await this.vault.blobs.delete(blobId);
+      throw error;
+    }
+    const reused = new Map<StagedFile, string>();
+    try {
+      const result = await this.vault.db.transaction(
+        async (tx) => {
+          for (const { staged } of entries) {
+            // Identical content committed meanwhile (a twin in flight): use that blob.
+            const twin = await tx.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [staged.blob.sha256]);
+            if (twin) {
+              reused.set(staged, twin.id);
+              continue;
+            }
+            await tx.run('INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?)', [
+              staged.blob.blobId,
+              staged.blob.sha256,
+              staged.blob.bytes,
+              nowIso(),
+            ]);
+          }
+          return write(tx, (staged) => reused.get(staged) ?? staged.blob.blobId);
+        },
+        { durable: false },
+      );
+      for (const { staged } of entries) {
+        if (reused.has(staged)) await this.vault.blobs.delete(staged.blob.blobId);
+        else this.committedBlobs.push(staged.blob.blobId);
+      }
+      return result;
+    } catch (error) {
+      for (const blobId of moved) await this.vault.blobs.delete(blobId);
+      throw error;
+    }
+  }
+
+  notePatient(name: string | null, id: string | null): void {
+    if (!name && !id) return;
+    const key = `${(id ?? '').trim().toUpperCase()}|${(name ?? '')
+      .replace(/[\s^]+/g, ' ')
+      .trim()
+      .toUpperCase()}`;
+    if (!this.patientsSeen.has(key)) this.patientsSeen.set(key, { name, id });
+  }
+
+  patients(): { name: string | null; id: string | null }[] {
+    return [...this.patientsSeen.values()];
+  }
+
+  read<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.vault.db.read(work);
+  }
+
   async suggestFor(documentId: string, suggestion: DocumentSuggestion): Promise<void> {
     this.suggestions.push({ documentId, suggestion });
+  }
+
+  /** Drops everything still staged (held files of a run that is being undone). */
+  async discardAll(): Promise<void> {
+    for (const [staged, entry] of [...this.writers]) {
+      this.writers.delete(staged);
+      await entry.writer.abort();
+    }
   }
 
   async discard(staged: StagedFile): Promise<void> {
@@ -393,7 +524,7 @@ class RunContext implements ImportContext {
   /** Drops what an importer staged for `file` and neither committed nor discarded (it failed midway). */
   async discardPending(file: FoundFile): Promise<void> {
     for (const [staged, entry] of [...this.writers]) {
-      if (entry.file !== file) continue;
+      if (entry.file !== file || entry.held) continue;
       this.writers.delete(staged);
       await entry.writer.abort();
     }

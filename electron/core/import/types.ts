@@ -1,4 +1,6 @@
 import type { DocumentSourceKind } from '../../../shared/documents';
+import type { ImportFailure } from '../../../shared/imports';
+import type { Queryable } from '../db/Database';
 import type { NewDocument, DocumentSuggestion } from '../documents/repository';
 import type { WrittenBlob } from '../vault/blobStore';
 
@@ -49,13 +51,47 @@ export interface ImportContext {
       files?: NewDocument['files'];
     },
   ): Promise<FileOutcome>;
+  /**
+   * Commits several staged files as one unit: moves their blobs into place, records them, and
+   * runs `write` in the same transaction to record the documents they belong to. `blobIdOf`
+   * gives the blob each staged file ended up as (an identical one already stored is reused).
+   */
+  commitFiles<T>(
+    staged: readonly StagedFile[],
+    write: (tx: Queryable, blobIdOf: (file: StagedFile) => string) => Promise<T>,
+  ): Promise<T>;
+  /** Keeps a staged file for a later commit (after the file itself is done), e.g. until `finish`. */
+  hold(staged: StagedFile): void;
   /** Fills in what an existing document does not know yet (never what the patient edited). */
   suggestFor(documentId: string, suggestion: DocumentSuggestion): Promise<void>;
   discard(staged: StagedFile): Promise<void>;
   warn(file: FoundFile, reason: string): void;
+  /** Records whose records these are (DICOM patient name and id), for the report. */
+  notePatient(name: string | null, id: string | null): void;
+  /** Runs a read on the vault's database (between transactions). */
+  read<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
 }
 
-export type FileOutcome = { kind: 'imported'; documentId: string } | { kind: 'duplicate'; documentId: string | null };
+/** What an importer's first look at all the files decides (e.g. from a DICOMDIR). */
+export interface ImportPlan {
+  /** Files not to offer to any importer; counted as skipped. */
+  skip: FoundFile[];
+  failed: ImportFailure[];
+  /** The files look like a hospital disc: its viewer software and other noise are skipped. */
+  disc: boolean;
+}
+
+/** What an importer that gathers files (into studies) adds up to when all were offered. */
+export interface GatheredResult {
+  documents: string[];
+  duplicates: number;
+}
+
+export type FileOutcome =
+  | { kind: 'imported'; documentId: string }
+  | { kind: 'duplicate'; documentId: string | null }
+  /** Held for `finish`, which reports what it became. */
+  | { kind: 'gathered' };
 
 /** Thrown by an importer for a file it cannot read; the sentence goes into the import report. */
 export class UnreadableFileError extends Error {
@@ -73,9 +109,11 @@ export interface Importer {
   readonly name: string;
   /** Judged by the file's first bytes (up to 4 KiB) and name, never by the name alone when content tells. */
   accepts(file: FoundFile, head: Buffer): boolean;
+  /** A first look at all the files before any is offered (e.g. to read a DICOMDIR). */
+  plan?(files: readonly FoundFile[]): Promise<ImportPlan>;
   importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome>;
   /** Called once after every file was offered, e.g. to group parts into documents. */
-  finish?(context: ImportContext): Promise<void>;
+  finish?(context: ImportContext): Promise<GatheredResult>;
   /** Releases what the importer holds (workers, caches). */
   close?(): Promise<void>;
 }

@@ -15,15 +15,23 @@ import './import.css';
 
 const SOURCE_KINDS: { value: DocumentSourceKind; label: string }[] = [
   { value: 'file', label: 'Files on this computer' },
-  { value: 'disc', label: 'A CD or DVD from a provider' },
+  { value: 'disc', label: 'A CD, DVD or USB stick from a provider' },
   { value: 'download', label: 'Downloaded from a patient portal' },
   { value: 'scan', label: 'Scanned paper records' },
 ];
 
 /** What to import: the system dialog in Electron, the folder browser in browser mode. Fresh each time. */
-function ChooseStep({ controller, error }: { controller: ImportController; error: string | null }) {
+function ChooseStep({
+  controller,
+  error,
+  initialSourceKind,
+}: {
+  controller: ImportController;
+  error: string | null;
+  initialSourceKind: DocumentSourceKind;
+}) {
   const transport = useTransport();
-  const [sourceKind, setSourceKind] = useState<DocumentSourceKind>('file');
+  const [sourceKind, setSourceKind] = useState<DocumentSourceKind>(initialSourceKind);
   const [selected, setSelected] = useState<Map<string, FolderEntry>>(new Map());
   const [choosing, setChoosing] = useState(false);
   const sourceId = useId();
@@ -125,7 +133,9 @@ export function ImportDialog({ controller }: { controller: ImportController }) {
 
   if (!controller.dialogOpen || state.phase === 'idle') return null;
 
-  if (state.phase === 'choosing') return <ChooseStep controller={controller} error={state.error} />;
+  if (state.phase === 'choosing') {
+    return <ChooseStep controller={controller} error={state.error} initialSourceKind={state.sourceKind ?? 'file'} />;
+  }
 
   if (state.phase === 'uploading' || state.phase === 'starting') {
     const progress = state.phase === 'uploading' ? state.progress : null;

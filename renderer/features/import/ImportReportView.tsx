@@ -45,7 +45,19 @@ export function ImportReportView({ report }: { report: ImportReport }) {
         ))}
       </dl>
       {report.skipped > 0 && (
-        <p className="report-note">Skipped files are system files (such as .DS_Store), not records.</p>
+        <p className="report-note">
+          {report.sourceKind === 'disc'
+            ? 'Skipped files are the disc’s viewer program, its index and other files that are not records.'
+            : 'Skipped files are system files (such as .DS_Store), not records.'}
+        </p>
+      )}
+      {report.patients.length > 0 && (
+        <p className="report-note" data-testid="import-patients">
+          {report.patients.length === 1 ? 'Patient named in these files: ' : 'Patients named in these files: '}
+          {report.patients
+            .map((patient) => [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', '))
+            .join('; ')}
+        </p>
       )}
       {report.imported === 0 && report.failed.length === 0 && report.duplicates > 0 && (
         <p className="report-note">Everything in this import was already in your vault.</p>

@@ -7,7 +7,7 @@ import { addSample, estimateSecondsLeft, type RateSample } from './timeLeft';
 
 export type ImportState =
   | { phase: 'idle' }
-  | { phase: 'choosing'; error: string | null }
+  | { phase: 'choosing'; error: string | null; sourceKind?: DocumentSourceKind }
   | { phase: 'uploading'; progress: UploadProgress | null }
   | { phase: 'starting' }
   | {
@@ -106,11 +106,11 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
     lastFolder,
     setLastFolder,
     /** Opens the dialog: to choose what to import, or to show the import under way. */
-    open: useCallback(() => {
+    open: useCallback((sourceKind: DocumentSourceKind = 'file') => {
       setDialogOpen(true);
       setState((current) =>
         current.phase === 'idle' || current.phase === 'finished' || current.phase === 'failed'
-          ? { phase: 'choosing', error: null }
+          ? { phase: 'choosing', error: null, sourceKind }
           : current,
       );
     }, []),

@@ -51,15 +51,20 @@ export function Library({
       <button
         type="button"
         className="button import-button running"
-        onClick={imports.open}
+        onClick={() => imports.open()}
         aria-label="Importing: show progress"
       >
         <Spinner /> Importing{percent === null ? '…' : ` ${percent}%`}
       </button>
     ) : (
-      <button type="button" className="button primary import-button" onClick={imports.open}>
-        <Icon name="import" /> Import…
-      </button>
+      <>
+        <button type="button" className="button import-button" onClick={() => imports.open('disc')}>
+          <Icon name="import" /> Import disc or USB…
+        </button>
+        <button type="button" className="button primary import-button" onClick={() => imports.open()}>
+          <Icon name="import" /> Import…
+        </button>
+      </>
     );
 
   let content;
@@ -80,7 +85,7 @@ export function Library({
         title="Your vault is empty"
         testId="empty-vault"
         action={
-          <button type="button" className="button primary large" onClick={imports.open}>
+          <button type="button" className="button primary large" onClick={() => imports.open()}>
             <Icon name="import" /> Import records…
           </button>
         }
@@ -88,7 +93,8 @@ export function Library({
         <p>Add your records in any of these ways:</p>
         <ul className="empty-ways">
           <li>
-            Use the <strong>Import…</strong> button to choose files or a folder, such as a CD from a provider.
+            Use <strong>Import…</strong> to choose files or a folder, or <strong>Import disc or USB…</strong> for a CD
+            or USB stick from a provider.
           </li>
           <li>Drag files or folders from your file manager and drop them anywhere on this window.</li>
           <li>

@@ -22,8 +22,8 @@ export class FileImporter implements Importer {
   readonly name = 'files';
   private readonly pdf: PdfTextExtractor;
 
-  constructor(options: { pdfTimeoutMs?: number } = {}) {
-    this.pdf = new PdfTextExtractor({ timeoutMs: options.pdfTimeoutMs });
+  constructor(options: { pdfTimeoutMs?: number; pdf?: PdfTextExtractor } = {}) {
+    this.pdf = options.pdf ?? new PdfTextExtractor({ timeoutMs: options.pdfTimeoutMs });
   }
 
   accepts(file: FoundFile, head: Buffer): boolean {
@@ -65,7 +65,7 @@ export class FileImporter implements Importer {
   }
 
   async close(): Promise<void> {
-    await this.pdf.close();
+    await this.pdf.close(); // closing twice is harmless: the pool is shared with the DICOM importer
   }
 
   private async readPdf(

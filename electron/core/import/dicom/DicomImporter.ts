@@ -1,0 +1,304 @@
+import { basename, sep } from 'node:path';
+import type { DicomStudySummary } from '../../../../shared/documents';
+import type { Queryable } from '../../db/Database';
+import { insertDocument, refreshStudySummary } from '../../documents/repository';
+import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
+import {
+  UnreadableFileError,
+  type FileOutcome,
+  type FoundFile,
+  type GatheredResult,
+  type ImportContext,
+  type ImportPlan,
+  type Importer,
+  type StagedFile,
+} from '../types';
+import { isDicomdirName, readDicomdir } from './dicomdir';
+import { DicomReadError, parseDicomInstance, sniffDicom, type DicomInstance } from './parseDicom';
+
+/** DICOM files up to this size are held whole to read them; larger ones from their first 256 KiB. */
+const MAX_HELD_BYTES = 64 * 1024 * 1024;
+const DICOM_MEDIA_TYPE = 'application/dicom';
+
+interface GatheredInstance {
+  file: FoundFile;
+  staged: StagedFile;
+  instance: DicomInstance;
+}
+
+/**
+ * Hospital discs, USB sticks and loose DICOM files. Every instance is stored byte for byte; the
+ * instances of one study become one `imaging-study` document (its series and instances recorded
+ * in `dicom_instances`), whatever folders they came from. An instance already in the vault is
+ * recognised by its SOP Instance UID. Encapsulated PDFs and structured reports become
+ * `imaging-report` documents linked to their study.
+ */
+export class DicomImporter implements Importer {
+  readonly name = 'dicom';
+  private readonly studies = new Map<string, GatheredInstance[]>();
+  private readonly instancesSeen = new Set<string>();
+
+  constructor(private readonly pdf: PdfTextExtractor) {}
+
+  async plan(files: readonly FoundFile[]): Promise<ImportPlan> {
+    const plan: ImportPlan = { skip: [], failed: [], disc: false };
+    for (const file of files) {
+      if (!isDicomdirName(file.path) || file.content) continue;
+      // The DICOMDIR is the disc's index, not a record. The tree is walked anyway, so it only
+      // tells what should be there: what it lists and is missing is reported.
+      plan.skip.push(file);
+      plan.disc = true;
+      const reading = await readDicomdir(file.path);
+      plan.failed.push(...reading.problems);
+    }
+    return plan;
+  }
+
+  accepts(file: FoundFile, head: Buffer): boolean {
+    return !isDicomdirName(file.path) && sniffDicom(head) !== null;
+  }
+
+  async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
+    const layout = sniffDicom(head)!;
+    const staged = await context.stage(file, { keepBytesUpTo: MAX_HELD_BYTES });
+    let instance: DicomInstance;
+    try {
+      instance = parseDicomInstance(staged.bytes ?? staged.head, file.bytes, layout);
+    } catch (error) {
+      if (error instanceof DicomReadError) throw new UnreadableFileError(error.message);
+      throw error;
+    }
+    for (const warning of instance.warnings) context.warn(file, warning);
+    context.notePatient(instance.patientName, instance.patientId);
+
+    if (staged.existing) return { kind: 'duplicate', documentId: staged.existing.documentId };
+    const known = this.instancesSeen.has(instance.sopInstanceUid)
+      ? { document_id: null }
+      : await context.read((q) =>
+          q.get<{ document_id: string }>('SELECT document_id FROM dicom_instances WHERE sop_instance_uid = ?', [
+            instance.sopInstanceUid,
+          ]),
+        );
+    if (known) {
+      // Same instance, other bytes (another copy on the disc, or re-exported): the first is kept.
+      await context.discard(staged);
+      return { kind: 'duplicate', documentId: known.document_id };
+    }
+    this.instancesSeen.add(instance.sopInstanceUid);
+
+    if (instance.encapsulatedPdf || instance.reportText !== null) {
+      return { kind: 'imported', documentId: await this.commitReport(file, staged, instance, context) };
+    }
+    // Held until the study is committed: only the encrypted file and the metadata, not the bytes.
+    staged.bytes = null;
+    staged.head = Buffer.alloc(0);
+    context.hold(staged);
+    const study = this.studies.get(instance.studyInstanceUid) ?? [];
+    study.push({ file, staged, instance });
+    this.studies.set(instance.studyInstanceUid, study);
+    return { kind: 'gathered' };
+  }
+
+  /** Each study becomes a document, or joins the one already in the vault, in one transaction. */
+  async finish(context: ImportContext): Promise<GatheredResult> {
+    const result: GatheredResult = { documents: [], duplicates: 0 };
+    for (const [studyUid, gathered] of this.studies) {
+      context.signal.throwIfAborted();
+      gathered.sort(byPosition);
+      const documentId = await context.commitFiles(
+        gathered.map((item) => item.staged),
+        async (tx, blobIdOf) => {
+          const existing = await tx.get<{ document_id: string }>(
+            `SELECT i.document_id FROM dicom_instances i JOIN documents d ON d.id = i.document_id
+             WHERE i.study_instance_uid = ? AND d.type = 'imaging-study' LIMIT 1`,
+            [studyUid],
+          );
+          let id = existing?.document_id;
+          let position = 0;
+          if (id) {
+            const last = await tx.get<{ next: number }>(
+              'SELECT coalesce(max(position), -1) + 1 AS next FROM document_files WHERE document_id = ?',
+              [id],
+            );
+            position = last!.next;
+          } else {
+            const first = gathered[0]!.instance;
+            id = await insertDocument(tx, {
+              title: studyTitle(gathered.map((item) => item.instance)),
+              type: 'imaging-study',
+              date: first.studyDate,
+              provider: first.institutionName,
+              sourceKind: context.sourceKind,
+              sourcePath: commonFolder(gathered.map((item) => item.file.path)),
+              mediaType: DICOM_MEDIA_TYPE,
+              bytes: 0,
+              runId: context.runId,
+              files: [],
+              text: searchText(gathered.map((item) => item.instance)),
+              dicom: summaryOf(studyUid, first),
+            });
+          }
+          for (const item of gathered) {
+            const blobId = blobIdOf(item.staged);
+            await tx.run(
+              `INSERT INTO document_files (document_id, position, blob_id, original_path, media_type, import_run_id)
+               VALUES (?, ?, ?, ?, ?, ?)`,
+              [id, position++, blobId, item.file.path, DICOM_MEDIA_TYPE, context.runId],
+            );
+            await insertInstance(tx, id, blobId, item.instance);
+          }
+          await refreshStudySummary(tx, id);
+          return id;
+        },
+      );
+      result.documents.push(documentId);
+    }
+    this.studies.clear();
+    return result;
+  }
+
+  /** An encapsulated PDF (the PDF first, for viewing; the DICOM file as it was) or a structured report. */
+  private async commitReport(
+    file: FoundFile,
+    staged: StagedFile,
+    instance: DicomInstance,
+    context: ImportContext,
+  ): Promise<string> {
+    let text = instance.reportText ?? '';
+    const toCommit: StagedFile[] = [staged];
+    let pdfBlob: { staged: StagedFile } | { blobId: string } | null = null;
+    if (instance.encapsulatedPdf) {
+      const pdf = instance.encapsulatedPdf;
+      const pdfFile: FoundFile = {
+        path: `${file.path} (PDF inside)`,
+        relativePath: `${file.relativePath} (PDF inside)`,
+        bytes: pdf.length,
+        content: {
+          async *chunks() {
+            yield pdf;
+          },
+        },
+      };
+      const stagedPdf = await context.stage(pdfFile, { keepBytesUpTo: 0 });
+      if (stagedPdf.existing) {
+        pdfBlob = { blobId: stagedPdf.existing.blobId }; // the same PDF is already stored: share it
+      } else {
+        pdfBlob = { staged: stagedPdf };
+        toCommit.push(stagedPdf);
+      }
+      const extracted = await this.pdf.extract(pdf);
+      if (extracted.kind === 'text') text = extracted.text;
+    }
+    return context.commitFiles(toCommit, async (tx, blobIdOf) => {
+      const files = [{ blobId: blobIdOf(staged), originalPath: file.path, mediaType: DICOM_MEDIA_TYPE }];
+      if (pdfBlob) {
+        // The PDF comes first: it is what the viewer shows; the DICOM file is kept as it was.
+        const blobId = 'staged' in pdfBlob ? blobIdOf(pdfBlob.staged) : pdfBlob.blobId;
+        files.unshift({ blobId, originalPath: `${file.path} (PDF inside)`, mediaType: 'application/pdf' });
+      }
+      const id = await insertDocument(tx, {
+        title: reportTitle(instance),
+        type: 'imaging-report',
+        date: instance.studyDate,
+        provider: instance.institutionName,
+        sourceKind: context.sourceKind,
+        sourcePath: file.path,
+        mediaType: files[0]!.mediaType,
+        bytes: 0,
+        runId: context.runId,
+        files,
+        text,
+        dicom: summaryOf(instance.studyInstanceUid, instance),
+      });
+      await insertInstance(tx, id, blobIdOf(staged), instance);
+      await refreshStudySummary(tx, id);
+      return id;
+    });
+  }
+}
+
+function insertInstance(tx: Queryable, documentId: string, blobId: string, instance: DicomInstance) {
+  return tx.run(
+    `INSERT INTO dicom_instances (blob_id, document_id, study_instance_uid, series_instance_uid, sop_instance_uid,
+       sop_class_uid, modality, body_part, series_description, series_number, instance_number, frames,
+       transfer_syntax, rows, columns)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      blobId,
+      documentId,
+      instance.studyInstanceUid,
+      instance.seriesInstanceUid,
+      instance.sopInstanceUid,
+      instance.sopClassUid,
+      instance.modality,
+      instance.bodyPart,
+      instance.seriesDescription,
+      instance.seriesNumber,
+      instance.instanceNumber,
+      instance.frames,
+      instance.transferSyntax,
+      instance.rows,
+      instance.columns,
+    ],
+  );
+}
+
+function byPosition(a: GatheredInstance, b: GatheredInstance): number {
+  const x = a.instance;
+  const y = b.instance;
+  return (
+    (x.seriesNumber ?? 1e9) - (y.seriesNumber ?? 1e9) ||
+    x.seriesInstanceUid.localeCompare(y.seriesInstanceUid) ||
+    (x.instanceNumber ?? 1e9) - (y.instanceNumber ?? 1e9) ||
+    x.sopInstanceUid.localeCompare(y.sopInstanceUid)
+  );
+}
+
+function summaryOf(studyUid: string, instance: DicomInstance): DicomStudySummary {
+  return {
+    studyInstanceUid: studyUid,
+    modalities: instance.modality ? [instance.modality] : [],
+    seriesCount: 0,
+    instanceCount: 0,
+    patientName: instance.patientName,
+    patientId: instance.patientId,
+    studyDescription: instance.studyDescription,
+  };
+}
+
+/** `CT — Chest with contrast`, from the modalities and the study description. */
+function studyTitle(instances: DicomInstance[]): string {
+  const modalities = [...new Set(instances.map((i) => i.modality).filter(Boolean))].join('/') || 'Imaging';
+  const description = instances.find((i) => i.studyDescription)?.studyDescription;
+  return description ? `${modalities} — ${description}` : `${modalities} study`;
+}
+
+function reportTitle(instance: DicomInstance): string {
+  const kind = instance.encapsulatedPdf ? 'Report' : 'Structured report';
+  const about = instance.studyDescription ?? instance.seriesDescription;
+  return about ? `${kind} — ${about}` : `${instance.modality ?? 'Imaging'} ${kind.toLowerCase()}`;
+}
+
+/** What a study is found by: its descriptions, body parts and modalities. */
+function searchText(instances: DicomInstance[]): string {
+  const words = new Set<string>();
+  for (const i of instances) {
+    for (const value of [i.studyDescription, i.seriesDescription, i.bodyPart, i.modality, i.institutionName]) {
+      if (value) words.add(value);
+    }
+  }
+  return [...words].join('\n');
+}
+
+/** The folder the files have in common (the disc root, or the folder given). */
+function commonFolder(paths: string[]): string {
+  const split = paths.map((path) => path.split(sep));
+  const first = split[0] ?? [];
+  let length = first.length - 1;
+  for (const parts of split) {
+    let i = 0;
+    while (i < length && parts[i] === first[i]) i++;
+    length = i;
+  }
+  return first.slice(0, length).join(sep) || basename(paths[0] ?? '');
+}
