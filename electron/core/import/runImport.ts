@@ -157,6 +157,7 @@ export async function runImport(
     throw error;
   } finally {
     await Promise.all(importers.map((importer) => importer.close?.()));
+    await walked.close();
   }
 
   if (signal.aborted) {

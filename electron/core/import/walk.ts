@@ -2,6 +2,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ImportFailure } from '../../../shared/imports';
 import { describeIoError } from '../errors';
+import { isZipName, listZip, type ZipListing } from './zip/zipArchive';
 import type { FoundFile } from './types';
 
 /** Operating-system litter that is never a record. */
@@ -16,6 +17,8 @@ export interface WalkResult {
   files: FoundFile[];
   failed: ImportFailure[];
   skipped: number;
+  /** Closes the zip archives the files are read from; call when the import is over. */
+  close(): Promise<void>;
 }
 
 /**
@@ -23,7 +26,15 @@ export interface WalkResult {
  * (a disc can loop); file symlinks are. Unreadable folders are reported, not fatal.
  */
 export async function walkSources(paths: readonly string[], signal?: AbortSignal): Promise<WalkResult> {
-  const result: WalkResult = { files: [], failed: [], skipped: 0 };
+  const archives: ZipListing[] = [];
+  const result: WalkResult = {
+    files: [],
+    failed: [],
+    skipped: 0,
+    close: async () => {
+      await Promise.all(archives.map((archive) => archive.close()));
+    },
+  };
   const seen = new Set<string>();
   for (const given of paths) {
     const root = resolve(given);
@@ -37,6 +48,20 @@ export async function walkSources(paths: readonly string[], signal?: AbortSignal
     if (info.isDirectory()) await walkFolder(root, root, result, seen, signal);
     else addFile(root, basename(root), info.size, result, seen);
   }
+  // A zip (a zipped disc, a portal download) stands for the files inside it.
+  const expanded: FoundFile[] = [];
+  for (const file of result.files) {
+    if (!isZipName(file.path)) {
+      expanded.push(file);
+      continue;
+    }
+    const archive = await listZip(file.path, file.relativePath);
+    archives.push(archive);
+    expanded.push(...archive.files);
+    result.failed.push(...archive.failed);
+    result.skipped += archive.skipped;
+  }
+  result.files = expanded;
   return result;
 }
 

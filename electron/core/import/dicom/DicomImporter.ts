@@ -43,12 +43,12 @@ export class DicomImporter implements Importer {
   async plan(files: readonly FoundFile[]): Promise<ImportPlan> {
     const plan: ImportPlan = { skip: [], failed: [], disc: false };
     for (const file of files) {
-      if (!isDicomdirName(file.path) || file.content) continue;
+      if (!isDicomdirName(file.path)) continue;
       // The DICOMDIR is the disc's index, not a record. The tree is walked anyway, so it only
       // tells what should be there: what it lists and is missing is reported.
       plan.skip.push(file);
       plan.disc = true;
-      const reading = await readDicomdir(file.path);
+      const reading = await readDicomdir(file, files);
       plan.failed.push(...reading.problems);
     }
     return plan;

@@ -1,7 +1,8 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import dicomParser from 'dicom-parser';
 import type { ImportFailure } from '../../../../shared/imports';
+import type { FoundFile } from '../types';
 
 /** `DICOMDIR`, as a disc shows it: any case, maybe with an ISO 9660 version suffix. */
 export function isDicomdirName(path: string): boolean {
@@ -11,57 +12,60 @@ export function isDicomdirName(path: string): boolean {
 const MAX_DICOMDIR_BYTES = 64 * 1024 * 1024;
 
 export interface DicomdirReading {
-  /** Absolute paths of the files the DICOMDIR lists that exist on the disc. */
-  referenced: string[];
-  /** Files listed but missing, and references that point outside the disc. */
+  /** The files the DICOMDIR lists that are on the disc. */
+  referenced: FoundFile[];
+  /** Files listed but missing, references that point outside the disc, a damaged DICOMDIR. */
   problems: ImportFailure[];
 }
 
+/** A path as a disc may show it in any mount: lower case, without `;1` or a trailing dot. */
+function comparable(path: string): string {
+  return path
+    .split('/')
+    .map((part) =>
+      part
+        .toLowerCase()
+        .replace(/\.?;\d+$/, '')
+        .replace(/\.$/, ''),
+    )
+    .join('/');
+}
+
 /**
- * Reads a DICOMDIR and resolves the files it lists against the folder it sits in. Names are
- * matched case-insensitively and with or without `;1` (how ISO 9660 discs mount on Linux and
- * Windows); a component that climbs out of the folder (`..`) or carries a separator is refused,
- * never followed. Nothing is read from outside the disc.
+ * Reads a DICOMDIR and resolves the files it lists among the files found next to it (on disk
+ * or in a zip) — case-insensitively and with or without `;1`, which is how ISO 9660 discs mount.
+ * A reference that climbs out of the disc (`..`) or carries a separator is refused; nothing is
+ * ever opened by a path taken from the DICOMDIR.
  */
-export async function readDicomdir(path: string): Promise<DicomdirReading> {
+export async function readDicomdir(dicomdir: FoundFile, files: readonly FoundFile[]): Promise<DicomdirReading> {
   const reading: DicomdirReading = { referenced: [], problems: [] };
+  const fallback = (reason: string) => {
+    reading.problems.push({ path: dicomdir.path, reason: `${reason}; the disc was searched file by file instead.` });
+    return reading;
+  };
+  if (dicomdir.bytes > MAX_DICOMDIR_BYTES) return fallback('The DICOMDIR is implausibly large');
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = dicomdir.content ? Buffer.concat(await collect(dicomdir.content.chunks())) : await readFile(dicomdir.path);
   } catch {
-    reading.problems.push({
-      path,
-      reason: 'The DICOMDIR could not be read; the disc was searched file by file instead.',
-    });
-    return reading;
-  }
-  if (bytes.length > MAX_DICOMDIR_BYTES) {
-    reading.problems.push({
-      path,
-      reason: 'The DICOMDIR is implausibly large; the disc was searched file by file instead.',
-    });
-    return reading;
+    return fallback('The DICOMDIR could not be read');
   }
   let records;
   try {
     records = dicomParser.parseDicom(bytes).elements.x00041220?.items ?? [];
   } catch {
-    reading.problems.push({ path, reason: 'The DICOMDIR is damaged; the disc was searched file by file instead.' });
-    return reading;
+    return fallback('The DICOMDIR is damaged');
   }
-  const root = dirname(path);
-  const listings = new Map<string, Promise<string[]>>();
-  const list = (folder: string) => {
-    if (!listings.has(folder))
-      listings.set(
-        folder,
-        readdir(folder).catch(() => []),
-      );
-    return listings.get(folder)!;
-  };
+  const root = dirname(dicomdir.path);
+  const byPath = new Map(files.map((file) => [comparable(file.path), file]));
   const seen = new Set<string>();
   for (const record of records) {
-    const id = record.dataSet?.string('x00041500');
+    let id: string | undefined;
+    try {
+      id = record.dataSet?.string('x00041500');
+    } catch {
+      id = undefined;
+    }
     if (!id) continue;
     const components = id
       .replace(/\0/g, '')
@@ -73,31 +77,24 @@ export async function readDicomdir(path: string): Promise<DicomdirReading> {
     seen.add(shown);
     if (components.some((part) => !part || part === '.' || part === '..' || /[/:\0]/.test(part))) {
       reading.problems.push({
-        path: join(root, 'DICOMDIR'),
+        path: dicomdir.path,
         reason: `The DICOMDIR lists "${shown.slice(0, 120)}", which points outside the disc; it was not followed.`,
       });
       continue;
     }
-    let folder = root;
-    let found: string | null = root;
-    for (const part of components) {
-      const names = await list(folder);
-      const wanted = part.toLowerCase();
-      const match = names.find((name) => name.toLowerCase().replace(/\.?;\d+$/, '') === wanted);
-      if (!match) {
-        found = null;
-        break;
-      }
-      folder = join(folder, match);
-      found = folder;
-    }
-    if (found) reading.referenced.push(found);
-    else {
+    const file = byPath.get(comparable(`${root}/${shown}`));
+    if (file) reading.referenced.push(file);
+    else
       reading.problems.push({
-        path: join(root, ...components),
+        path: `${root}/${shown}`,
         reason: 'The DICOMDIR lists this file, but it is missing from the disc.',
       });
-    }
   }
   return reading;
+}
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return parts;
 }
