@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { makeDisc } from '../support/dicomFixtures';
 import { makeJpeg, makePdf, makePng, writeTree } from '../support/fixtures';
 import { SCREENSHOT_DIR, expect, test } from './support/app';
 
@@ -206,4 +207,40 @@ test('the page reached without the token shows nothing', async ({ page, app }) =
   const response = await page.goto(app.url);
   expect(response?.status()).toBe(401);
   await expect(page.locator('body')).not.toContainText('Create');
+});
+
+test('a hospital disc is imported through "Import disc or USB": one document per study, the patient named', async ({
+  page,
+  app,
+}) => {
+  const errors = watchForPageErrors(page);
+  const disc = await makeDisc(join(app.workDir, 'cdrom'));
+  await page.goto(app.openUrl);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByRole('button', { name: 'Continue to my records' }).click();
+
+  await page.getByRole('button', { name: 'Import disc or USB…' }).click();
+  const dialog = page.getByTestId('import-dialog');
+  await expect(dialog.getByLabel('Where are these records from?')).toHaveValue('disc');
+  await dialog.getByLabel('Folder', { exact: true }).fill(disc.root);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await dialog.getByLabel('Select everything in this folder').check();
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  const report = page.getByTestId('import-report');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('import-patients')).toContainText('JANE DOE, ID MRN12345');
+  await expect(report.locator('[data-count=imported] dd')).toHaveText('3'); // two studies and the report PDF
+  await expect(report.locator('[data-count=failed] dd')).toHaveText('0');
+  await shot(page, '30-disc-report');
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  const table = page.getByTestId('document-table');
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(table).toContainText('CT — CHEST WITHOUT CONTRAST');
+  await expect(table).toContainText('MR — BRAIN W/WO CONTRAST');
+  await shot(page, '31-disc-library');
+  expect(errors).toEqual([]);
 });

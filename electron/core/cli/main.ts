@@ -232,7 +232,7 @@ async function importCommand(vault: Vault, paths: string[], values: Values, io: 
       );
     } else {
       const lines = [
-        `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'system file')} skipped.`,
+        `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'file')} skipped (not records: system files, a disc's viewer program).`,
       ];
       for (const patient of report.patients) {
         lines.push(

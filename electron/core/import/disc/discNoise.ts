@@ -1,4 +1,5 @@
 import { dirname, extname } from 'node:path';
+import { isDicomdirName } from '../dicom/dicomdir';
 import type { FoundFile } from '../types';
 
 /**
@@ -53,22 +54,24 @@ const PROGRAM_EXTENSIONS = new Set(['.exe', '.dll', '.jar', '.dylib', '.so', '.a
 
 /** The files of `files` that are disc noise: noise by kind, or anything inside a viewer's folder. */
 export function findDiscNoise(files: readonly FoundFile[]): Set<FoundFile> {
-  // A folder holding a program is the viewer's; everything in it and below belongs to it.
-  const viewerFolders = new Set<string>();
-  for (const file of files) {
-    const folder = dirname(file.relativePath);
-    if (PROGRAM_EXTENSIONS.has(extname(file.path).toLowerCase()) && folder !== '.') viewerFolders.add(folder);
-  }
-  const inViewer = (relative: string) => {
-    for (let folder = dirname(relative); folder !== '.' && folder !== '/'; folder = dirname(folder)) {
+  // A folder holding a program is the viewer's, and everything in it and below belongs to it —
+  // unless it is the disc's root (where the DICOMDIR is), which may hold an autorun viewer.
+  // Absolute paths: the folders of a disc may have been chosen one by one.
+  const roots = new Set(files.filter((file) => isDicomdirName(file.path)).map((file) => dirname(file.path)));
+  const viewerFolders = new Set(
+    files
+      .filter((file) => PROGRAM_EXTENSIONS.has(extension(file.path)) && !roots.has(dirname(file.path)))
+      .map((file) => dirname(file.path)),
+  );
+  const inViewer = (path: string) => {
+    for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
       if (viewerFolders.has(folder)) return true;
     }
     return false;
   };
-  return new Set(
-    files.filter(
-      (file) =>
-        NOISE_EXTENSIONS.has(extname(file.path).toLowerCase().replace(/;\d+$/, '')) || inViewer(file.relativePath),
-    ),
-  );
+  return new Set(files.filter((file) => NOISE_EXTENSIONS.has(extension(file.path)) || inViewer(file.path)));
+}
+
+function extension(path: string): string {
+  return extname(path).toLowerCase().replace(/;\d+$/, '');
 }
