@@ -22,7 +22,7 @@
  * --runs N       time each import N times (a fresh vault each) and count the fastest
  * --cpu-prof     also write V8 CPU profiles of the import (main thread and workers) to
  *                .bench/profiles/ and print where the CPU time went
- * --stages       then run bench/stages.ts (file corpus only): the same import in-process, timed stage by stage
+ * --stages       then run bench/stages.ts: the same import in-process, its phases and stages timed
  */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -104,12 +104,12 @@ try {
     const outcome = await measure(benchmark);
     results[name] = outcome.json;
     allPassed &&= outcome.pass;
-    if (flags.stages && name === 'files') {
-      log('Stage timing (in-process import) …');
+    if (flags.stages) {
+      log(`[${name}] stage timing (in-process import) …`);
       // --keep-corpus: this run's cleanup below removes the corpus when it should.
       const staged = expectSuccess(
         'stage timing',
-        await runNode(STAGES, ['--keep-corpus'], { nodeFlags: ['--import', 'tsx'] }),
+        await runNode(STAGES, ['--input', name, '--keep-corpus'], { nodeFlags: ['--import', 'tsx'] }),
       );
       process.stdout.write(staged.stdout);
     }
