@@ -8,7 +8,7 @@
  * decrypted on the fly.
  */
 import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
-import type { ImportProgress, ImportReport } from './imports';
+import type { ImportProgress, ImportReport, PatientIdentity } from './imports';
 import type { RecordCategory } from './recordSet';
 
 export type ApiErrorCode =
@@ -86,6 +86,9 @@ export interface Api {
   browseFolder(args: { path: string | null }): FolderListing;
   startImport(args: ImportRequest): { importId: string };
   cancelImport(args: { importId: string }): void;
+  /** Whose vault this is: imports warn about records naming someone else. */
+  getOwner(): PatientIdentity | null;
+  setOwner(args: { owner: PatientIdentity | null }): PatientIdentity | null;
 }
 
 export type ApiMethod = keyof Api;
@@ -134,6 +137,8 @@ export const API_METHODS = [
   'browseFolder',
   'startImport',
   'cancelImport',
+  'getOwner',
+  'setOwner',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.

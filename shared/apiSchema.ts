@@ -74,6 +74,17 @@ export const API_ARG_SCHEMAS = {
       .strict(),
   ),
   cancelImport: one(z.object({ importId: z.string().regex(/^[0-9a-z]{12}$/) }).strict()),
+  getOwner: none,
+  setOwner: one(
+    z
+      .object({
+        owner: z
+          .object({ name: text(200).nullable(), id: text(64).nullable() })
+          .strict()
+          .nullable(),
+      })
+      .strict(),
+  ),
 } satisfies { [M in ApiMethod]: z.ZodType };
 
 export type ArgCheck<M extends ApiMethod> = { ok: true; args: ApiArgs<M> } | { ok: false; message: string };

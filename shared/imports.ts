@@ -14,6 +14,12 @@ export interface ImportFailure {
   reason: string;
 }
 
+/** A patient as records name them (DICOM PatientName, PatientID). */
+export interface PatientIdentity {
+  name: string | null;
+  id: string | null;
+}
+
 export interface ImportReport {
   runId: string;
   status: 'completed' | 'cancelled';
@@ -28,5 +34,5 @@ export interface ImportReport {
   /** Ids of the documents this import created (or, for a study already there, added to). */
   documents: string[];
   /** Whose records these are, as DICOM files name them (a disc should hold one patient). */
-  patients: { name: string | null; id: string | null }[];
+  patients: PatientIdentity[];
 }

@@ -36,6 +36,8 @@ const bridge: MedvaultBridge = {
   browseFolder: method('browseFolder'),
   startImport: method('startImport'),
   cancelImport: method('cancelImport'),
+  getOwner: method('getOwner'),
+  setOwner: method('setOwner'),
 
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function.');

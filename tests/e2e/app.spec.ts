@@ -234,6 +234,9 @@ test('a hospital disc is imported through "Import disc or USB": one document per
   await expect(page.getByTestId('import-patients')).toContainText('JANE DOE, ID MRN12345');
   await expect(report.locator('[data-count=imported] dd')).toHaveText('3'); // two studies and the report PDF
   await expect(report.locator('[data-count=failed] dd')).toHaveText('0');
+  // The patient says the disc is theirs: later imports warn about records naming someone else.
+  await page.getByTestId('import-patients').getByRole('button', { name: 'This is me' }).click();
+  await expect(page.getByTestId('import-patients')).toContainText('The vault’s owner: JANE DOE, ID MRN12345');
   await shot(page, '30-disc-report');
   await page.getByRole('button', { name: 'Done' }).click();
 

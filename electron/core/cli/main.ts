@@ -5,6 +5,7 @@ import { isIsoDate } from '../../../shared/documents';
 import type { ImportProgress } from '../../../shared/imports';
 import { RECORD_TYPES, isRecordCategory, isRecordType } from '../../../shared/recordSet';
 import { backupVault, restoreVault } from '../backup/backup';
+import { getOwner, setOwner } from '../documents/owner';
 import { MedvaultError } from '../errors';
 import { runImport } from '../import/runImport';
 import { defaultVaultDir } from '../paths';
@@ -27,6 +28,8 @@ Commands:
          [--add-tag T]... [--remove-tag T]...
   verify [--json]                       check the database and every file's integrity
   passphrase                            change the passphrase
+  owner [--name N] [--patient-id ID] [--clear]
+                                        whose vault this is (imports warn about other patients)
   backup --out FILE                     write an encrypted backup of the vault
   restore FILE --vault DIR              restore a backup into a new folder
 
@@ -56,6 +59,9 @@ const OPTIONS = {
   'add-tag': { type: 'string', multiple: true },
   'remove-tag': { type: 'string', multiple: true },
   out: { type: 'string' },
+  name: { type: 'string' },
+  'patient-id': { type: 'string' },
+  clear: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -103,6 +109,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
       case 'passphrase':
         return await withVault(vaultDir, values, io, (vault) => changePassphrase(vault, io));
+      case 'owner':
+        return await withVault(vaultDir, values, io, (vault) => owner(vault, values, io));
       case 'backup':
         return await withVault(vaultDir, values, io, (vault) => backup(vault, values, io));
       case 'restore':
@@ -410,6 +418,20 @@ async function verify(vault: Vault, values: Values, io: Io): Promise<number> {
 async function changePassphrase(vault: Vault, io: Io): Promise<number> {
   await vault.changePassphrase(await newPassphrase(io));
   io.out('The passphrase was changed. The recovery key is unchanged and still opens the vault.');
+  return EXIT.ok;
+}
+
+async function owner(vault: Vault, values: Values, io: Io): Promise<number> {
+  const changing = values.clear || values.name !== undefined || values['patient-id'] !== undefined;
+  const result = changing
+    ? await vault.db.transaction((tx) =>
+        setOwner(tx, values.clear ? null : { name: values.name ?? null, id: values['patient-id'] ?? null }),
+      )
+    : await vault.db.read((q) => getOwner(q));
+  if (values.json) io.out(JSON.stringify(result));
+  else if (!result) io.out('No owner is set: imports do not check whose records they are.');
+  else
+    io.out(`The vault's owner: ${[result.name, result.id && `patient ID ${result.id}`].filter(Boolean).join(', ')}.`);
   return EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { DocumentSourceKind } from '../../../shared/documents';
-import type { ImportFailure, ImportProgress, ImportReport } from '../../../shared/imports';
+import type { ImportFailure, ImportProgress, ImportReport, PatientIdentity } from '../../../shared/imports';
+import { getOwner, isOwner } from '../documents/owner';
 import { applySuggestion, insertDocument, type DocumentSuggestion } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
 import { newId, nowIso } from '../ids';
@@ -176,11 +177,19 @@ export async function runImport(
   });
   for (const id of gathered.documents) if (!documents.includes(id)) documents.push(id);
   const patients = context.patients();
+  const owner = await vault.db.read((q) => getOwner(q));
+  const strangers = owner ? patients.filter((patient) => !isOwner(owner, patient)) : [];
+  if (owner && strangers.length > 0) {
+    warnings.push({
+      path: paths[0] ?? '',
+      reason: `These files name ${strangers.map(describePatient).join('; ')}, not the vault's owner (${describePatient(owner)}).`,
+    });
+  }
   if (patients.length > 1) {
     warnings.push({
       path: paths[0] ?? '',
       reason: `These files hold records of ${patients.length} different patients: ${patients
-        .map((patient) => [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', '))
+        .map(describePatient)
         .join('; ')}. Check that they are all yours.`,
     });
   }
@@ -222,6 +231,10 @@ export async function runImport(
     documents,
     patients,
   };
+}
+
+function describePatient(patient: PatientIdentity): string {
+  return [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', ');
 }
 
 /** DICOM first (a DICOM file may carry a JPEG or PDF inside), then plain files; one pdf.js pool for both. */

@@ -13,6 +13,8 @@ import type {
   VaultStatus,
 } from '../../../shared/api';
 import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
+import type { PatientIdentity } from '../../../shared/imports';
+import { getOwner, setOwner } from '../documents/owner';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
@@ -253,6 +255,14 @@ export class MedvaultService implements ServiceMethods {
 
   async cancelImport({ importId }: { importId: string }): Promise<void> {
     this.imports.get(importId)?.abort();
+  }
+
+  async getOwner(): Promise<PatientIdentity | null> {
+    return this.open().db.read((q) => getOwner(q));
+  }
+
+  async setOwner({ owner }: { owner: PatientIdentity | null }): Promise<PatientIdentity | null> {
+    return this.open().db.transaction((tx) => setOwner(tx, owner));
   }
 
   // ---- session -----------------------------------------------------------------------------

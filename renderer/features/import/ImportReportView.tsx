@@ -1,5 +1,49 @@
-import type { ImportFailure, ImportReport } from '../../../shared/imports';
+import { useEffect, useState } from 'react';
+import type { ImportFailure, ImportReport, PatientIdentity } from '../../../shared/imports';
+import { useApi } from '../../api';
 import { Icon } from '../../ui/Icon';
+
+function describePatient(patient: PatientIdentity): string {
+  return [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', ');
+}
+
+/**
+ * Whose records the files hold. Until the vault has an owner, the patient can say "this is me",
+ * and later imports warn about records that name someone else.
+ */
+function Patients({ patients }: { patients: PatientIdentity[] }) {
+  const api = useApi();
+  const [owner, setOwnerState] = useState<PatientIdentity | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void api.getOwner().then((result) => live && setOwnerState(result.ok ? result.value : null));
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  const claim = async (patient: PatientIdentity) => {
+    const result = await api.setOwner({ owner: patient });
+    if (result.ok) setOwnerState(result.value);
+  };
+  return (
+    <div className="report-note report-patients" data-testid="import-patients">
+      <p>{patients.length === 1 ? 'Patient named in these files:' : 'Patients named in these files:'}</p>
+      <ul>
+        {patients.map((patient) => (
+          <li key={describePatient(patient)}>
+            {describePatient(patient)}
+            {owner === null && (
+              <button type="button" className="button small" onClick={() => void claim(patient)}>
+                This is me
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {owner && <p className="report-owner">The vault&rsquo;s owner: {describePatient(owner)}</p>}
+    </div>
+  );
+}
 
 function ProblemList({ title, items, tone }: { title: string; items: ImportFailure[]; tone: 'failed' | 'warning' }) {
   if (items.length === 0) return null;
@@ -51,17 +95,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
             : 'Skipped files are system files (such as .DS_Store), not records.'}
         </p>
       )}
-      {report.patients.length > 0 && (
-        <p className="report-note" data-testid="import-patients">
-          {report.patients.length === 1 ? 'Patient named in these files: ' : 'Patients named in these files: '}
-          {report.patients
-            .map((patient) => [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', '))
-            .join('; ')}
-        </p>
-      )}
-      {report.imported === 0 && report.failed.length === 0 && report.duplicates > 0 && (
-        <p className="report-note">Everything in this import was already in your vault.</p>
-      )}
+      {report.patients.length > 0 && <Patients patients={report.patients} />}
       <ProblemList title="Could not be imported" items={report.failed} tone="failed" />
       <ProblemList title="Imported with warnings" items={report.warnings} tone="warning" />
     </div>
