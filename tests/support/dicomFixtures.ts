@@ -81,6 +81,8 @@ export interface InstanceSpec {
 /** One DICOM file of a fixture, with what the importer should read from it. */
 export interface FixtureInstance {
   path: string;
+  /** What it was written from (to write more instances of the same series). */
+  spec: InstanceSpec;
   patient: Patient;
   studyInstanceUid: string;
   seriesInstanceUid: string;
@@ -199,6 +201,7 @@ export async function writeDicomImage(path: string, spec: InstanceSpec): Promise
   ]);
   return {
     path,
+    spec,
     patient,
     studyInstanceUid: study.uid,
     seriesInstanceUid: series.uid,
@@ -213,6 +216,23 @@ export async function writeDicomImage(path: string, spec: InstanceSpec): Promise
     rows,
     columns,
   };
+}
+
+/** One more instance of `like`'s series (same patient, study and series; new SOP Instance UID and pixels). */
+export function writeAnotherInstance(like: FixtureInstance, path: string, instanceNumber: number) {
+  return writeDicomImage(path, { ...like.spec, sopInstanceUid: newUid(), instanceNumber, seed: 1000 + instanceNumber });
+}
+
+/**
+ * The same instance in other bytes: `dcmcjpls` re-encodes it losslessly as JPEG-LS, which keeps
+ * its SOP Instance UID (as a PACS re-export may do).
+ */
+export async function writeLosslessCopy(source: FixtureInstance, path: string): Promise<FixtureInstance> {
+  await mkdir(dirname(path), { recursive: true });
+  await tool('dcmcjpls', ['--encode-lossless', source.path, path]);
+  const uid = await readSopInstanceUid(path);
+  if (uid !== source.sopInstanceUid) throw new Error(`dcmcjpls changed the SOP Instance UID to ${uid}`);
+  return { ...source, path, transferSyntax: TRANSFER_SYNTAX.jpegLsLossless };
 }
 
 function studySpec(date: string, description: string, studyId: string): StudySpec {
@@ -402,30 +422,8 @@ export async function makeIsoMountDisc(staging: string, root: string): Promise<I
   const disc = await makeDisc(staging);
   const gone = disc.mr.instances[4]!;
   await rm(gone.path);
-  const ctSeries = disc.ct.instances[0]!;
   const unlistedPath = join(staging, 'DICOM', 'PT000000', 'ST000000', 'SE000000', 'IM000099');
-  const unlisted = await writeDicomImage(unlistedPath, {
-    patient: JANE,
-    study: {
-      uid: disc.ct.studyInstanceUid,
-      date: '20230405',
-      description: disc.ct.description,
-      institution: INSTITUTION,
-      studyId: '1001',
-      accession: 'ACC1001',
-    },
-    series: {
-      uid: ctSeries.seriesInstanceUid,
-      number: ctSeries.seriesNumber,
-      description: ctSeries.seriesDescription,
-      modality: 'CT',
-      bodyPart: ctSeries.bodyPart,
-      sopClassUid: SOP_CLASS.ct,
-    },
-    sopInstanceUid: newUid(),
-    instanceNumber: 7,
-    seed: 700,
-  });
+  const unlisted = await writeAnotherInstance(disc.ct.instances[0]!, unlistedPath, 7);
 
   const moved = (path: string) => join(root, isoMountPath(relative(staging, path)));
   for (const relativePath of await listTree(staging)) {
@@ -494,14 +492,16 @@ export interface VariantsFolder {
   /** One instance per variant, all of the same study and series. */
   files: VariantFile[];
   /** A DICOM Encapsulated PDF of the same study (pdf2dcm): an imaging report. */
-  encapsulatedPdf: { path: string; sopInstanceUid: string; studyInstanceUid: string };
+  encapsulatedPdf: { path: string; sopInstanceUid: string; studyInstanceUid: string; pdf: Buffer };
+  /** A Basic Text SR of the same study (xml2dsr): an imaging report whose text holds `words`. */
+  structuredReport: { path: string; sopInstanceUid: string; studyInstanceUid: string; words: string };
 }
 
 /**
  * A USB stick export without DICOMDIR: one CT study, one series, each instance in a different
  * form — `.dcm`, `.DCM`, no extension, a bare data set without preamble or meta header (implicit
  * and explicit VR), JPEG baseline, JPEG lossless, JPEG-LS, RLE, JPEG 2000, deflated — and an
- * encapsulated PDF report of the same study.
+ * encapsulated PDF report and a structured report of the same study.
  */
 export async function makeVariantsFolder(root: string): Promise<VariantsFolder> {
   const study = studySpec('20240214', 'SINUS', '3001');
@@ -577,12 +577,15 @@ export async function makeVariantsFolder(root: string): Promise<VariantsFolder> 
       const target = join(root, variant.name);
       await mkdir(dirname(target), { recursive: true });
       const transferSyntax = await variant.make(source, target);
-      files[index] = { ...instance, path: target, transferSyntax, variant: variant.variant };
+      // Lossy JPEG gets a new SOP Instance UID from dcmcjpeg: what is in the file is what counts.
+      const sopInstanceUid = await readSopInstanceUid(target);
+      files[index] = { ...instance, sopInstanceUid, path: target, transferSyntax, variant: variant.variant };
     },
   );
 
   const pdf = join(sources, 'report.pdf');
-  await writeFile(pdf, await makePdf(['CT sinus report', 'Mild mucosal thickening.'], { title: 'CT sinus report' }));
+  const pdfBytes = await makePdf(['CT sinus report', 'Mild mucosal thickening.'], { title: 'CT sinus report' });
+  await writeFile(pdf, pdfBytes);
   const encapsulated = join(root, 'REPORT.DCM');
   // pdf2dcm takes patient and study UID from an image of the study; the rest of the study goes in by key.
   await tool('pdf2dcm', [
@@ -597,9 +600,18 @@ export async function makeVariantsFolder(root: string): Promise<VariantsFolder> 
     pdf,
     encapsulated,
   ]);
-  const dump = await dcmdump(encapsulated, '--search', '0008,0018');
-  const sopInstanceUid = /\[([^\]]+)\]/.exec(dump)?.[1];
-  if (!sopInstanceUid) throw new Error(`pdf2dcm wrote no SOP Instance UID: ${dump}`);
+  const sopInstanceUid = await readSopInstanceUid(encapsulated);
+
+  const words = 'Retention cyst in the left maxillary sinus';
+  const structuredReport = join(root, 'SR000001');
+  const srUid = newUid();
+  await writeStructuredReport(structuredReport, join(sources, 'sr.xml'), {
+    patient: JANE,
+    study,
+    seriesUid: newUid(),
+    sopInstanceUid: srUid,
+    finding: words,
+  });
   await rm(sources, { recursive: true, force: true });
 
   return {
@@ -615,8 +627,64 @@ export async function makeVariantsFolder(root: string): Promise<VariantsFolder> 
       instances: files,
     },
     files,
-    encapsulatedPdf: { path: encapsulated, sopInstanceUid, studyInstanceUid: study.uid },
+    encapsulatedPdf: { path: encapsulated, sopInstanceUid, studyInstanceUid: study.uid, pdf: pdfBytes },
+    structuredReport: { path: structuredReport, sopInstanceUid: srUid, studyInstanceUid: study.uid, words },
   };
+}
+
+/** The SOP Instance UID a DICOM file holds, as dcmdump reads it. */
+export async function readSopInstanceUid(path: string): Promise<string> {
+  const dump = await dcmdump(path, '--search', '0008,0018');
+  const uid = /\[([^\]]+)\]/.exec(dump)?.[1];
+  if (!uid) throw new Error(`no SOP Instance UID in ${path}: ${dump}`);
+  return uid;
+}
+
+/**
+ * A Basic Text SR written by `xml2dsr` from its XML format (the one `dsr2xml` prints): a report
+ * container with one finding, for the given patient and study.
+ */
+export async function writeStructuredReport(
+  path: string,
+  xmlPath: string,
+  spec: { patient: Patient; study: StudySpec; seriesUid: string; sopInstanceUid: string; finding: string },
+): Promise<void> {
+  const [last, first] = spec.patient.name.split('^');
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<report type="Basic Text SR">
+<sopclass uid="1.2.840.10008.5.1.4.1.1.88.11">BasicTextSRStorage</sopclass>
+<charset>ISO_IR 100</charset>
+<modality>SR</modality>
+<manufacturer>${spec.study.institution}</manufacturer>
+<patient><id>${spec.patient.id}</id><name><last>${last}</last><first>${first}</first></name></patient>
+<study uid="${spec.study.uid}">
+<id>${spec.study.studyId}</id><date>${spec.study.date}</date><time>101500</time>
+<accession><number>${spec.study.accession}</number></accession>
+<description>${spec.study.description}</description>
+</study>
+<series uid="${spec.seriesUid}"><number>90</number></series>
+<instance uid="${spec.sopInstanceUid}"><number>1</number></instance>
+<document>
+<completion flag="COMPLETE"></completion>
+<verification flag="UNVERIFIED"></verification>
+<content>
+<date>${spec.study.date}</date><time>120000</time>
+<container flag="SEPARATE">
+<concept><value>11528-7</value><scheme><designator>LN</designator></scheme><meaning>Radiology Report</meaning></concept>
+<text><relationship>CONTAINS</relationship>
+<concept><value>121071</value><scheme><designator>DCM</designator></scheme><meaning>Finding</meaning></concept>
+<value>${spec.finding}</value>
+</text>
+</container>
+</content>
+</document>
+</report>
+`;
+  await mkdir(dirname(xmlPath), { recursive: true });
+  await writeFile(xmlPath, xml);
+  await tool('xml2dsr', [xmlPath, path]);
+  // The institution is not part of dsr2xml's format; dcmodify adds it as a hospital's SR has it.
+  await tool('dcmodify', ['--no-backup', '-i', `(0008,0080)=${spec.study.institution}`, path]);
 }
 
 // ---------------------------------------------------------------------------------------------
