@@ -1,0 +1,460 @@
+/**
+ * Importing hospital discs and USB sticks (issue 4): studies made by dcmtk and GDCM, grouped one
+ * document per study, stored byte for byte, with the disc's noise skipped and its DICOMDIR used
+ * (case-insensitively, `;1` tolerated) alongside a scan of the tree.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VaultDocument } from '../shared/documents';
+import type { ImportReport } from '../shared/imports';
+import { runImport } from '../electron/core/import/runImport';
+import type { Vault } from '../electron/core/vault/Vault';
+import {
+  JANE,
+  RICHARD,
+  SOP_CLASS,
+  TRANSFER_SYNTAX,
+  makeDisc,
+  makeIsoMountDisc,
+  makeTwoPatientDisc,
+  makeVariantsFolder,
+  writeAnotherInstance,
+  writeLosslessCopy,
+  sha256File,
+  type Disc,
+  type FixtureInstance,
+  type FixtureStudy,
+  type IsoMountDisc,
+  type TwoPatientDisc,
+  type VariantsFolder,
+} from './support/dicomFixtures';
+import { tempDir } from './support/fixtures';
+import { withNewVault } from './support/vault';
+
+interface InstanceRow {
+  document_id: string;
+  blob_id: string;
+  study_instance_uid: string;
+  series_instance_uid: string;
+  sop_instance_uid: string;
+  sop_class_uid: string | null;
+  modality: string | null;
+  body_part: string | null;
+  series_description: string | null;
+  series_number: number | null;
+  instance_number: number | null;
+  frames: number;
+  transfer_syntax: string;
+  rows: number | null;
+  columns: number | null;
+}
+
+interface StoredFile {
+  blobId: string;
+  position: number;
+  originalPath: string;
+  bytes: Buffer;
+}
+
+/** The patient name as the importer may show it: DICOM's `DOE^JANE` or a readable form of it. */
+const namesJane = expect.stringMatching(/^(?=.*\bdoe\b)(?=.*\bjane\b)/i);
+
+let temp: { path: string; cleanup: () => Promise<void> };
+let disc: Disc;
+let iso: IsoMountDisc;
+let twoPatients: TwoPatientDisc;
+let variants: VariantsFolder;
+
+beforeAll(async () => {
+  temp = await tempDir('medvault-dicom-');
+  [disc, iso, twoPatients, variants] = await Promise.all([
+    makeDisc(join(temp.path, 'mercy-disc')),
+    makeIsoMountDisc(join(temp.path, 'iso-staging'), join(temp.path, 'iso-mount')),
+    makeTwoPatientDisc(join(temp.path, 'two-patients')),
+    makeVariantsFolder(join(temp.path, 'usb-stick')),
+  ]);
+});
+
+afterAll(async () => {
+  await temp?.cleanup();
+});
+
+async function instanceRows(vault: Vault, documentId: string): Promise<InstanceRow[]> {
+  return vault.db.read((q) =>
+    q.all<InstanceRow>('SELECT * FROM dicom_instances WHERE document_id = ? ORDER BY sop_instance_uid', [documentId]),
+  );
+}
+
+async function storedFiles(vault: Vault, documentId: string): Promise<StoredFile[]> {
+  const rows = await vault.db.read((q) =>
+    q.all<{ blob_id: string; position: number; original_path: string }>(
+      'SELECT blob_id, position, original_path FROM document_files WHERE document_id = ? ORDER BY position',
+      [documentId],
+    ),
+  );
+  return Promise.all(
+    rows.map(async (row) => ({
+      blobId: row.blob_id,
+      position: row.position,
+      originalPath: row.original_path,
+      bytes: await vault.blobs.readAll(row.blob_id),
+    })),
+  );
+}
+
+async function blobFiles(vault: Vault): Promise<string[]> {
+  const names: string[] = [];
+  for (const folder of await readdir(vault.blobs.dir)) {
+    if (folder === 'incoming') continue;
+    for (const name of await readdir(join(vault.blobs.dir, folder))) names.push(`${folder}/${name}`);
+  }
+  return names.sort();
+}
+
+function studyDocument(documents: VaultDocument[], study: FixtureStudy): VaultDocument {
+  const found = documents.filter(
+    (d) => d.type === 'imaging-study' && d.dicom?.studyInstanceUid === study.studyInstanceUid,
+  );
+  expect(found, `one imaging-study document for ${study.description}`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The study's files in the vault are the fixture's files, byte for byte, one per instance. */
+async function expectStoredByteForByte(vault: Vault, documentId: string, instances: FixtureInstance[]) {
+  const details = await vault.getDocument(documentId);
+  const stored = await storedFiles(vault, documentId);
+  expect(stored).toHaveLength(instances.length);
+  expect(details.files).toHaveLength(instances.length);
+  const expected = new Map(instances.map((instance) => [instance.path, instance]));
+  expect(new Set(stored.map((file) => file.originalPath))).toEqual(new Set(expected.keys()));
+  for (const file of stored) {
+    const original = await readFile(file.originalPath);
+    expect(file.bytes.equals(original), `${file.originalPath} stored byte for byte`).toBe(true);
+    const listed = details.files.find((f) => f.position === file.position)!;
+    expect(listed.sha256).toBe(await sha256File(file.originalPath));
+    expect(listed.bytes).toBe(original.length);
+    expect(listed.mediaType).toBe('application/dicom');
+  }
+}
+
+function expectInstanceRows(rows: InstanceRow[], instances: FixtureInstance[]) {
+  const bySop = new Map(rows.map((row) => [row.sop_instance_uid, row]));
+  expect(rows).toHaveLength(instances.length);
+  for (const instance of instances) {
+    expect(bySop.get(instance.sopInstanceUid), `row for ${instance.path}`).toMatchObject({
+      study_instance_uid: instance.studyInstanceUid,
+      series_instance_uid: instance.seriesInstanceUid,
+      sop_instance_uid: instance.sopInstanceUid,
+      sop_class_uid: instance.sopClassUid,
+      modality: instance.modality,
+      body_part: instance.bodyPart,
+      series_description: instance.seriesDescription,
+      series_number: instance.seriesNumber,
+      instance_number: instance.instanceNumber,
+      frames: 1,
+      transfer_syntax: instance.transferSyntax,
+      rows: instance.rows,
+      columns: instance.columns,
+    });
+  }
+}
+
+describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+  let report: ImportReport;
+  let documents: VaultDocument[];
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+    report = await runImport(vault, [disc.root], { sourceKind: 'disc' });
+    documents = await vault.listDocuments();
+  });
+  afterAll(() => cleanup?.());
+
+  it('makes one imaging-study document per study, dated, titled and attributed from the DICOM headers', () => {
+    expect(report.failed).toEqual([]);
+    expect(report.status).toBe('completed');
+    const ct = studyDocument(documents, disc.ct);
+    const mr = studyDocument(documents, disc.mr);
+    expect(ct).toMatchObject({
+      type: 'imaging-study',
+      category: 'medical-record',
+      mediaType: 'application/dicom',
+      date: '2023-04-05',
+      provider: 'Mercy Hospital',
+      source: { kind: 'disc' },
+      dicom: {
+        studyInstanceUid: disc.ct.studyInstanceUid,
+        modalities: ['CT'],
+        seriesCount: 1,
+        instanceCount: 6,
+        patientName: namesJane,
+        patientId: 'MRN12345',
+        studyDescription: 'CHEST WITHOUT CONTRAST',
+      },
+    });
+    expect(mr).toMatchObject({
+      type: 'imaging-study',
+      category: 'medical-record',
+      mediaType: 'application/dicom',
+      date: '2023-11-20',
+      provider: 'Mercy Hospital',
+      dicom: {
+        studyInstanceUid: disc.mr.studyInstanceUid,
+        modalities: ['MR'],
+        seriesCount: 2,
+        instanceCount: 6,
+        patientName: namesJane,
+        patientId: 'MRN12345',
+        studyDescription: 'BRAIN W/WO CONTRAST',
+      },
+    });
+    // The title names the modality (not in these descriptions) and the study description.
+    expect(ct.title).toMatch(/\bCT\b/);
+    expect(ct.title.toLowerCase()).toContain('chest without contrast');
+    expect(mr.title).toMatch(/\bMRI?\b/);
+    expect(mr.title.toLowerCase()).toContain('brain w/wo contrast');
+    expect(report.documents).toEqual(expect.arrayContaining([ct.id, mr.id]));
+  });
+
+  it('stores every instance byte for byte, one file per instance', async () => {
+    await expectStoredByteForByte(vault, studyDocument(documents, disc.ct).id, disc.ct.instances);
+    await expectStoredByteForByte(vault, studyDocument(documents, disc.mr).id, disc.mr.instances);
+  });
+
+  it('records each instance: UIDs, SOP class, modality, body part, series, instance number, frames, syntax, size', async () => {
+    const ct = studyDocument(documents, disc.ct);
+    const mr = studyDocument(documents, disc.mr);
+    const ctRows = await instanceRows(vault, ct.id);
+    expectInstanceRows(ctRows, disc.ct.instances);
+    expect(ctRows.every((row) => row.sop_class_uid === SOP_CLASS.ct)).toBe(true);
+    const mrRows = await instanceRows(vault, mr.id);
+    expectInstanceRows(mrRows, disc.mr.instances);
+    expect(new Set(mrRows.map((row) => row.series_description))).toEqual(new Set(['T1 SAG', 'T2 AX FLAIR']));
+    // Each instance row points at the blob that holds that instance's file.
+    const stored = await storedFiles(vault, ct.id);
+    expect(new Set(ctRows.map((row) => row.blob_id))).toEqual(new Set(stored.map((file) => file.blobId)));
+  });
+
+  it('imports the report PDF as its own document and skips the viewer, autorun.inf, index.htm and the DICOMDIR', () => {
+    const pdf = documents.filter((d) => d.source.path === disc.reportPdf);
+    expect(pdf).toHaveLength(1);
+    expect(pdf[0]).toMatchObject({ mediaType: 'application/pdf', title: 'Radiology report' });
+    expect(documents).toHaveLength(3); // CT, MR, the report
+    expect(report.imported).toBe(3);
+
+    const noise = [...disc.noise, disc.dicomdir];
+    expect(report.skipped).toBe(noise.length);
+    const mentioned = [...report.failed, ...report.warnings].map((problem) => problem.path);
+    for (const path of noise) {
+      expect(mentioned, `${relative(disc.root, path)} is noise, not a problem`).not.toContain(path);
+      expect(documents.some((d) => d.source.path === path)).toBe(false);
+    }
+  });
+
+  it('names the patient on the disc in the report, without a warning for a single patient', () => {
+    expect(report.patients).toEqual([{ name: namesJane, id: JANE.id }]);
+    expect(report.warnings.filter((w) => /patient/i.test(w.reason))).toEqual([]);
+  });
+
+  it('imports the same disc again as nothing new: no document, no file, no instance added', async () => {
+    const blobsBefore = await blobFiles(vault);
+    const instancesBefore = await vault.db.read((q) => q.all('SELECT * FROM dicom_instances ORDER BY blob_id'));
+    const again = await runImport(vault, [disc.root], { sourceKind: 'disc' });
+    expect(again).toMatchObject({ status: 'completed', imported: 0, documents: [], failed: [] });
+    expect(again.skipped).toBe(report.skipped);
+    expect(await vault.listDocuments()).toHaveLength(documents.length);
+    expect(await blobFiles(vault)).toEqual(blobsBefore);
+    expect(await vault.db.read((q) => q.all('SELECT * FROM dicom_instances ORDER BY blob_id'))).toEqual(
+      instancesBefore,
+    );
+    for (const study of [disc.ct, disc.mr]) {
+      const document = studyDocument(await vault.listDocuments(), study);
+      expect(document.dicom?.instanceCount).toBe(study.instances.length);
+      expect((await vault.getDocument(document.id)).files).toHaveLength(study.instances.length);
+    }
+  });
+
+  it('recognises an instance already in the vault by its SOP Instance UID, even in other bytes', async () => {
+    const folder = join(temp.path, 're-export');
+    const copy = await writeLosslessCopy(disc.ct.instances[0]!, join(folder, 'CT1-JPEGLS.dcm'));
+    expect(await sha256File(copy.path)).not.toBe(await sha256File(disc.ct.instances[0]!.path));
+    const blobsBefore = await blobFiles(vault);
+    const again = await runImport(vault, [folder], { sourceKind: 'disc' });
+    expect(again).toMatchObject({ status: 'completed', imported: 0, duplicates: 1, documents: [], failed: [] });
+    expect(await blobFiles(vault)).toEqual(blobsBefore);
+    expect(studyDocument(await vault.listDocuments(), disc.ct).dicom?.instanceCount).toBe(6);
+  });
+
+  it('adds a new instance of a study already in the vault to that study', async () => {
+    const ct = studyDocument(documents, disc.ct);
+    const folder = join(temp.path, 'late-slice');
+    const slice = await writeAnotherInstance(disc.ct.instances[5]!, join(folder, 'IM000006'), 7);
+    const later = await runImport(vault, [folder], { sourceKind: 'disc' });
+    expect(later.failed).toEqual([]);
+    expect(later.documents).toEqual([ct.id]);
+    const after = await vault.listDocuments();
+    expect(after).toHaveLength(documents.length);
+    expect(studyDocument(after, disc.ct).dicom).toMatchObject({ instanceCount: 7, seriesCount: 1 });
+    await expectStoredByteForByte(vault, ct.id, [...disc.ct.instances, slice]);
+    expectInstanceRows(await instanceRows(vault, ct.id), [...disc.ct.instances, slice]);
+  });
+});
+
+describe('the disc as an ISO 9660 mount shows it (lower case, `;1`), with a DICOMDIR saying upper case', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+  let report: ImportReport;
+  let documents: VaultDocument[];
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+    report = await runImport(vault, [iso.root], { sourceKind: 'disc' });
+    documents = await vault.listDocuments();
+  });
+  afterAll(() => cleanup?.());
+
+  it('imports the same studies, including the slice the DICOMDIR does not list', async () => {
+    const ct = studyDocument(documents, iso.ct);
+    const mr = studyDocument(documents, iso.mr);
+    expect(ct.dicom).toMatchObject({ seriesCount: 1, instanceCount: 7 }); // 6 listed + 1 found by the tree scan
+    expect(mr.dicom).toMatchObject({ seriesCount: 2, instanceCount: 5 }); // one listed file is missing
+    expect(ct).toMatchObject({ date: '2023-04-05', provider: 'Mercy Hospital', mediaType: 'application/dicom' });
+    await expectStoredByteForByte(vault, ct.id, iso.ct.instances);
+    await expectStoredByteForByte(vault, mr.id, iso.mr.instances);
+    expectInstanceRows(await instanceRows(vault, ct.id), iso.ct.instances);
+    expect((await instanceRows(vault, ct.id)).map((row) => row.sop_instance_uid)).toContain(
+      iso.unlisted.sopInstanceUid,
+    );
+    expect(documents.filter((d) => d.source.path === iso.reportPdf)).toHaveLength(1);
+    expect(documents).toHaveLength(3);
+  });
+
+  it('reports the one file the DICOMDIR lists but the disc lacks, and only that one', () => {
+    // Resolving the DICOMDIR case-sensitively, or without `;1`, would report every file as missing.
+    expect(report.failed).toHaveLength(1);
+    const [missing] = report.failed;
+    expect(`${missing!.path} ${missing!.reason}`).toMatch(/se000001[\\/]im000001/i);
+    expect(missing!.reason).toMatch(/DICOMDIR/);
+    expect(missing!.reason).toMatch(/missing|not found|cannot be found|could not be found|absent|not on the disc/i);
+    expect(missing!.reason).not.toMatch(/\n|\bat .+:\d+:\d+/); // one sentence, no stack
+  });
+
+  it('skips the same noise under its ISO names', () => {
+    expect(report.skipped).toBe(iso.noise.length + 1); // and dicomdir;1
+    for (const path of [...iso.noise, iso.dicomdir]) {
+      expect(documents.some((d) => d.source.path === path)).toBe(false);
+    }
+  });
+});
+
+describe('a USB stick export: no DICOMDIR, mixed names, no preamble, compressed transfer syntaxes', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+  let report: ImportReport;
+  let documents: VaultDocument[];
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+    report = await runImport(vault, [variants.root], { sourceKind: 'disc' });
+    documents = await vault.listDocuments();
+  });
+  afterAll(() => cleanup?.());
+
+  it('groups every variant into the one study, stored byte for byte', async () => {
+    expect(report.failed).toEqual([]);
+    const study = studyDocument(documents, variants.study);
+    expect(study).toMatchObject({
+      date: '2024-02-14',
+      provider: 'Mercy Hospital',
+      dicom: {
+        modalities: ['CT'],
+        seriesCount: 1,
+        instanceCount: variants.files.length,
+        patientId: JANE.id,
+        studyDescription: 'SINUS',
+      },
+    });
+    await expectStoredByteForByte(vault, study.id, variants.files);
+  });
+
+  it('records the transfer syntax of each file: uncompressed, bare data sets, JPEG, JPEG-LS, RLE, JPEG 2000, deflated', async () => {
+    const rows = await instanceRows(vault, studyDocument(documents, variants.study).id);
+    expectInstanceRows(rows, variants.files);
+    const syntaxOf = new Map(rows.map((row) => [row.sop_instance_uid, row.transfer_syntax]));
+    const seen = Object.fromEntries(variants.files.map((file) => [file.variant, syntaxOf.get(file.sopInstanceUid)]));
+    expect(seen).toEqual({
+      'lower-case .dcm': TRANSFER_SYNTAX.explicitLittle,
+      'upper-case .DCM': TRANSFER_SYNTAX.explicitLittle,
+      'no extension': TRANSFER_SYNTAX.explicitLittle,
+      'no preamble, implicit VR': TRANSFER_SYNTAX.implicitLittle,
+      'no preamble, explicit VR': TRANSFER_SYNTAX.explicitLittle,
+      'JPEG baseline': TRANSFER_SYNTAX.jpegBaseline,
+      'JPEG lossless': TRANSFER_SYNTAX.jpegLossless,
+      'JPEG-LS lossless': TRANSFER_SYNTAX.jpegLsLossless,
+      RLE: TRANSFER_SYNTAX.rle,
+      'JPEG 2000': TRANSFER_SYNTAX.jpeg2000Lossless,
+      deflated: TRANSFER_SYNTAX.deflated,
+    });
+  });
+
+  it('makes the encapsulated PDF an imaging report linked to its study, the DICOM file kept as it was', async () => {
+    const report = documents.find((d) => d.source.path === variants.encapsulatedPdf.path);
+    expect(report).toMatchObject({ type: 'imaging-report', category: 'medical-record' });
+    expect(report!.dicom?.studyInstanceUid).toBe(variants.study.studyInstanceUid);
+    const stored = await storedFiles(vault, report!.id);
+    const original = stored.filter((file) => file.originalPath === variants.encapsulatedPdf.path);
+    expect(original).toHaveLength(1);
+    expect(original[0]!.bytes.equals(await readFile(variants.encapsulatedPdf.path))).toBe(true);
+    // Anything else kept with it is the PDF inside, exactly (without DICOM's padding byte).
+    for (const file of stored.filter((f) => f !== original[0])) {
+      expect(file.bytes.equals(variants.encapsulatedPdf.pdf), `${file.originalPath} is the PDF inside`).toBe(true);
+    }
+    // The report is not one of the study's instances.
+    const rows = await instanceRows(vault, studyDocument(documents, variants.study).id);
+    expect(rows.map((row) => row.sop_instance_uid)).not.toContain(variants.encapsulatedPdf.sopInstanceUid);
+  });
+
+  it('makes the structured report an imaging report linked to its study, found by its text', async () => {
+    const sr = variants.structuredReport;
+    const report = documents.find((d) => d.source.path === sr.path);
+    expect(report).toMatchObject({ type: 'imaging-report', category: 'medical-record', date: '2024-02-14' });
+    expect(report!.dicom?.studyInstanceUid).toBe(sr.studyInstanceUid);
+    const stored = await storedFiles(vault, report!.id);
+    expect(stored.find((file) => file.originalPath === sr.path)?.bytes.equals(await readFile(sr.path))).toBe(true);
+    expect((await vault.listDocuments({ text: 'retention cyst maxillary' })).map((d) => d.id)).toEqual([report!.id]);
+    expect(documents).toHaveLength(3); // the study and its two reports
+  });
+});
+
+describe('a disc holding two patients', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+    report = await runImport(vault, [twoPatients.root], { sourceKind: 'disc' });
+  });
+  afterAll(() => cleanup?.());
+
+  it('imports both studies, names both patients and warns that the disc holds more than one', async () => {
+    expect(report.failed).toEqual([]);
+    const documents = await vault.listDocuments();
+    for (const study of twoPatients.studies) {
+      expect(studyDocument(documents, study).dicom?.patientId).toBe(study.patient.id);
+    }
+    expect([...report.patients].sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual([
+      { name: namesJane, id: JANE.id },
+      { name: expect.stringMatching(/^(?=.*\broe\b)(?=.*\brichard\b)/i), id: RICHARD.id },
+    ]);
+    // Any wording that says so: "more than one patient", "2 different patients"…
+    const warning = report.warnings.filter((w) =>
+      /(more than one|two|2|several|different) (different )?patients/i.test(w.reason),
+    );
+    expect(warning, JSON.stringify(report.warnings)).toHaveLength(1);
+    expect(warning[0]!.reason).toMatch(/MRN99999/);
+  });
+});
