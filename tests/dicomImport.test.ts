@@ -21,6 +21,7 @@ import {
   makeVariantsFolder,
   writeAnotherInstance,
   writeLosslessCopy,
+  zipFolder,
   sha256File,
   type Disc,
   type FixtureInstance,
@@ -300,6 +301,35 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     expect(studyDocument(after, disc.ct).dicom).toMatchObject({ instanceCount: 7, seriesCount: 1 });
     await expectStoredByteForByte(vault, ct.id, [...disc.ct.instances, slice]);
     expectInstanceRows(await instanceRows(vault, ct.id), [...disc.ct.instances, slice]);
+  });
+});
+
+describe('a zip of the disc', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+  });
+  afterAll(() => cleanup?.());
+
+  it('imports like the disc itself: the same studies, byte for byte, the DICOMDIR resolved, the noise skipped', async () => {
+    const zipPath = join(temp.path, 'zipped', 'MERCY-CD.zip');
+    await zipFolder(disc.root, zipPath);
+    const report = await runImport(vault, [zipPath], { sourceKind: 'disc' });
+    expect(report).toMatchObject({ status: 'completed', imported: 3, failed: [] });
+    expect(report.skipped).toBe(disc.noise.length + 1);
+    const documents = await vault.listDocuments();
+    expect(documents).toHaveLength(3);
+    for (const study of disc.studies) {
+      const document = studyDocument(documents, study);
+      expect(document.dicom?.instanceCount).toBe(study.instances.length);
+      const stored = await storedFiles(vault, document.id);
+      const originals = await Promise.all(study.instances.map((instance) => readFile(instance.path)));
+      const key = (bytes: Buffer) => bytes.toString('base64');
+      expect(stored.map((file) => key(file.bytes)).sort()).toEqual(originals.map(key).sort());
+      expectInstanceRows(await instanceRows(vault, document.id), study.instances);
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createDeflateRaw } from 'node:zlib';
+import yazl from 'yazl';
 import { makePdf, makePng, writeTree } from './fixtures';
 
 const execFileAsync = promisify(execFile);
@@ -446,6 +447,18 @@ export async function makeIsoMountDisc(staging: string, root: string): Promise<I
     missing: { relativePath: relative(staging, gone.path), sopInstanceUid: gone.sopInstanceUid },
     unlisted: relocate(unlisted),
   };
+}
+
+/**
+ * A zip of a disc folder as a patient might get it from a portal or make it: written by yazl (a
+ * third-party writer), every file of the tree under its relative name, deflated.
+ */
+export async function zipFolder(root: string, zipPath: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const relativePath of await listTree(root)) zip.addFile(join(root, relativePath), relativePath);
+  zip.end();
+  await mkdir(dirname(zipPath), { recursive: true });
+  await pipeline(zip.outputStream, createWriteStream(zipPath));
 }
 
 export interface TwoPatientDisc {
