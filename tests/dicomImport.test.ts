@@ -431,10 +431,10 @@ describe('a USB stick export: no DICOMDIR, mixed names, no preamble, compressed 
   });
 
   it('makes the encapsulated PDF an imaging report linked to its study, the DICOM file kept as it was', async () => {
-    const report = documents.find((d) => d.source.path === variants.encapsulatedPdf.path);
-    expect(report).toMatchObject({ type: 'imaging-report', category: 'medical-record' });
-    expect(report!.dicom?.studyInstanceUid).toBe(variants.study.studyInstanceUid);
-    const stored = await storedFiles(vault, report!.id);
+    const pdfReport = documents.find((d) => d.source.path === variants.encapsulatedPdf.path);
+    expect(pdfReport).toMatchObject({ type: 'imaging-report', category: 'medical-record' });
+    expect(pdfReport!.dicom?.studyInstanceUid).toBe(variants.study.studyInstanceUid);
+    const stored = await storedFiles(vault, pdfReport!.id);
     const original = stored.filter((file) => file.originalPath === variants.encapsulatedPdf.path);
     expect(original).toHaveLength(1);
     expect(original[0]!.bytes.equals(await readFile(variants.encapsulatedPdf.path))).toBe(true);
@@ -449,12 +449,12 @@ describe('a USB stick export: no DICOMDIR, mixed names, no preamble, compressed 
 
   it('makes the structured report an imaging report linked to its study, found by its text', async () => {
     const sr = variants.structuredReport;
-    const report = documents.find((d) => d.source.path === sr.path);
-    expect(report).toMatchObject({ type: 'imaging-report', category: 'medical-record', date: '2024-02-14' });
-    expect(report!.dicom?.studyInstanceUid).toBe(sr.studyInstanceUid);
-    const stored = await storedFiles(vault, report!.id);
+    const srReport = documents.find((d) => d.source.path === sr.path);
+    expect(srReport).toMatchObject({ type: 'imaging-report', category: 'medical-record', date: '2024-02-14' });
+    expect(srReport!.dicom?.studyInstanceUid).toBe(sr.studyInstanceUid);
+    const stored = await storedFiles(vault, srReport!.id);
     expect(stored.find((file) => file.originalPath === sr.path)?.bytes.equals(await readFile(sr.path))).toBe(true);
-    expect((await vault.listDocuments({ text: 'retention cyst maxillary' })).map((d) => d.id)).toEqual([report!.id]);
+    expect((await vault.listDocuments({ text: 'retention cyst maxillary' })).map((d) => d.id)).toEqual([srReport!.id]);
     expect(documents).toHaveLength(3); // the study and its two reports
   });
 });
