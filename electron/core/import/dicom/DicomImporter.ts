@@ -194,6 +194,7 @@ export class DicomImporter implements Importer {
       if (pdfBlob) {
         // The PDF comes first: it is what the viewer shows; the DICOM file is kept as it was.
         const blobId = 'staged' in pdfBlob ? blobIdOf(pdfBlob.staged) : pdfBlob.blobId;
+        // Not a file of its own on the disc: named after the DICOM file that carried it.
         files.unshift({ blobId, originalPath: `${file.path} (PDF inside)`, mediaType: 'application/pdf' });
       }
       const id = await insertDocument(tx, {

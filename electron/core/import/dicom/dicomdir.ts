@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import type { ImportFailure } from '../../../../shared/imports';
 import type { FoundFile } from '../types';
@@ -21,7 +21,7 @@ export interface DicomdirReading {
 /** A path as a disc may show it in any mount: lower case, without `;1` or a trailing dot. */
 function comparable(path: string): string {
   return path
-    .split('/')
+    .split(/[\\/]/)
     .map((part) =>
       part
         .toLowerCase()
@@ -82,7 +82,7 @@ export async function readDicomdir(dicomdir: FoundFile, files: readonly FoundFil
       });
       continue;
     }
-    const file = byPath.get(comparable(`${root}/${shown}`));
+    const file = byPath.get(comparable(join(root, ...components)));
     if (file) reading.referenced.push(file);
     else
       reading.problems.push({

@@ -118,12 +118,12 @@ export function parseDicomInstance(bytes: Buffer, fileBytes: number, layout: Dic
     });
   } catch (error) {
     if (error instanceof DicomReadError) throw error;
-    if (!whole) throw new DicomReadError(describeParseError(error, whole));
+    if (!whole) throw new DicomReadError(describeParseError(error));
     // A whole file that fails past its header (cut short in the pixel data) can still be filed.
     try {
       dataSet = dicomParser.parseDicom(input, { TransferSyntaxUID: transferSyntaxOption, untilTag: 'x7fe00010' });
     } catch {
-      throw new DicomReadError(describeParseError(error, whole));
+      throw new DicomReadError(describeParseError(error));
     }
     headerOnly = true;
   }
@@ -220,9 +220,13 @@ export function parseDicomInstance(bytes: Buffer, fileBytes: number, layout: Dic
   };
 }
 
-function describeParseError(error: unknown, whole: boolean): string {
-  const message = String((error as Error)?.message ?? error);
-  if (/buffer overread|exceeds|beyond|past end|is not enough|out of range/i.test(message) && whole) {
+function describeParseError(error: unknown): string {
+  // dicom-parser throws strings, Errors, or { exception, dataSet } objects.
+  const thrown = error as { exception?: unknown; message?: unknown } | string | null;
+  const message = String(
+    (typeof thrown === 'object' && thrown !== null ? (thrown.exception ?? thrown.message) : thrown) ?? 'unknown error',
+  );
+  if (/buffer overread|exceeds|beyond|past end|is not enough|out of range|outside|buffer overrun/i.test(message)) {
     return 'The DICOM file is cut short or an element declares more bytes than the file holds.';
   }
   if (/item delimitation|sequence delimitation|undefined length/i.test(message)) {
