@@ -2,7 +2,8 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ImportFailure } from '../../../shared/imports';
 import { describeIoError } from '../errors';
-import { isZipName, listZip, type ZipListing } from './zip/zipArchive';
+import { isIsoName, listIso } from './iso/isoImage';
+import { isZipName, listZip } from './zip/zipArchive';
 import type { FoundFile } from './types';
 
 /** Operating-system litter that is never a record. */
@@ -26,7 +27,7 @@ export interface WalkResult {
  * (a disc can loop); file symlinks are. Unreadable folders are reported, not fatal.
  */
 export async function walkSources(paths: readonly string[], signal?: AbortSignal): Promise<WalkResult> {
-  const archives: ZipListing[] = [];
+  const archives: { close(): Promise<void> }[] = [];
   const result: WalkResult = {
     files: [],
     failed: [],
@@ -48,14 +49,16 @@ export async function walkSources(paths: readonly string[], signal?: AbortSignal
     if (info.isDirectory()) await walkFolder(root, root, result, seen, signal);
     else addFile(root, basename(root), info.size, result, seen);
   }
-  // A zip (a zipped disc, a portal download) stands for the files inside it.
+  // A zip (a zipped disc, a portal download) or a disc image stands for the files inside it.
   const expanded: FoundFile[] = [];
   for (const file of result.files) {
-    if (!isZipName(file.path)) {
+    if (!isZipName(file.path) && !isIsoName(file.path)) {
       expanded.push(file);
       continue;
     }
-    const archive = await listZip(file.path, file.relativePath);
+    const archive = isZipName(file.path)
+      ? await listZip(file.path, file.relativePath)
+      : await listIso(file.path, file.relativePath);
     archives.push(archive);
     expanded.push(...archive.files);
     result.failed.push(...archive.failed);
