@@ -3,16 +3,9 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { ImportFailure } from '../../../shared/imports';
 import { describeIoError } from '../errors';
 import { isIsoName, listIso } from './iso/isoImage';
+import { isSystemFile } from './systemFiles';
 import { isZipName, listZip } from './zip/zipArchive';
 import type { FoundFile } from './types';
-
-/** Operating-system litter that is never a record. */
-const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini', 'ehthumbs.db', '.localized', 'icon\r']);
-
-export function isSystemFile(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SYSTEM_FILES.has(lower) || lower.startsWith('._') || lower.startsWith('.');
-}
 
 export interface WalkResult {
   files: FoundFile[];

@@ -19,7 +19,7 @@ import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
 import type { FoundFile } from '../import/types';
-import { isSystemFile } from '../import/walk';
+import { isSystemFile } from '../import/systemFiles';
 import type { Credential } from '../vault/keyFile';
 import { KEY_FILE_NAME } from '../vault/keyFile';
 import { Vault } from '../vault/Vault';

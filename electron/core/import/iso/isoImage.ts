@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ImportFailure } from '../../../../shared/imports';
 import type { FoundFile } from '../types';
-import { isSystemFile } from '../walk';
+import { isSystemFile } from '../systemFiles';
 
 /**
  * An ISO 9660 disc image (what a CD is, copied to a file) read in place: its directory tree is

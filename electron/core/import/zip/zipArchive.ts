@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { ImportFailure } from '../../../../shared/imports';
 import type { FoundFile } from '../types';
-import { isSystemFile } from '../walk';
+import { isSystemFile } from '../systemFiles';
 
 /** Limits that keep a hostile archive (a "zip bomb") from filling the disk or the memory. */
 export const ZIP_LIMITS = {
