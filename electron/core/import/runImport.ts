@@ -7,7 +7,8 @@ import { MedvaultError, describeIoError } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
-import type { Queryable } from '../db/Database';
+import type { Queryable, SqlValue } from '../db/Database';
+import { insertRows } from '../db/insertRows';
 import { DicomImporter } from './dicom/DicomImporter';
 import { findDiscNoise } from './disc/discNoise';
 import { FileImporter } from './files/FileImporter';
@@ -326,6 +327,8 @@ class MemoryBudget {
 /** What importers use to store files and documents during one run. */
 class RunContext implements ImportContext {
   private readonly writers = new Map<StagedFile, { writer: BlobWriter; file: FoundFile; held: boolean }>();
+  /** Staged files by the file they came from, so a failed file's leftovers are found directly. */
+  private readonly stagedByFile = new Map<FoundFile, Set<StagedFile>>();
   private readonly patientsSeen = new Map<string, { name: string | null; id: string | null }>();
   private readonly bytesRead = new Map<FoundFile, number>();
   /**
@@ -350,7 +353,7 @@ class RunContext implements ImportContext {
     private readonly onBytes: (bytes: number) => void,
   ) {}
 
-  async stage(file: FoundFile, options: { keepBytesUpTo?: number } = {}): Promise<StagedFile> {
+  async stage(file: FoundFile, options: { keepBytesUpTo?: number; findDuplicate?: boolean } = {}): Promise<StagedFile> {
     const keep = file.bytes <= (options.keepBytesUpTo ?? -1);
     const kept: Buffer[] = [];
     const head: Buffer[] = [];
@@ -358,7 +361,7 @@ class RunContext implements ImportContext {
     let tail: Buffer = Buffer.alloc(0);
     const writer = await this.vault.blobs.createWriter();
     try {
-      for await (const piece of file.content ? file.content.chunks() : readFromDisk(file.path)) {
+      for await (const piece of file.content ? file.content.chunks() : readFromDisk(file.path, file.bytes)) {
         this.signal.throwIfAborted();
         if (keep) kept.push(piece);
         else if (headBytes < STAGED_HEAD_BYTES) {
@@ -371,7 +374,7 @@ class RunContext implements ImportContext {
         this.onBytes(piece.length);
       }
       const blob = await writer.finish({ durable: false }); // synced with the whole run: see committedBlobs
-      const existing = await this.findExisting(blob.sha256);
+      const existing = options.findDuplicate === false ? null : await this.findExisting(blob.sha256);
       const bytes = keep ? Buffer.concat(kept) : null;
       const staged: StagedFile = {
         blob,
@@ -381,7 +384,12 @@ class RunContext implements ImportContext {
         existing,
       };
       if (existing) await writer.abort();
-      else this.writers.set(staged, { writer, file, held: false });
+      else {
+        this.writers.set(staged, { writer, file, held: false });
+        const set = this.stagedByFile.get(file) ?? new Set();
+        set.add(staged);
+        this.stagedByFile.set(file, set);
+      }
       return staged;
     } catch (error) {
       await writer.abort();
@@ -441,6 +449,12 @@ class RunContext implements ImportContext {
     }
   }
 
+  async readStaged(staged: StagedFile): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const part of this.vault.blobs.read(staged.blob.blobId, {}, 'incoming')) parts.push(part);
+    return Buffer.concat(parts);
+  }
+
   hold(staged: StagedFile): void {
     const entry = this.writers.get(staged);
     if (entry) entry.held = true;
@@ -458,10 +472,15 @@ class RunContext implements ImportContext {
     });
     const moved: string[] = [];
     try {
-      for (const { writer } of entries) {
-        await this.vault.blobs.commit(writer, { durable: false });
-        moved.push(writer.blobId);
-      }
+      // Renamed a few at a time: thousands of instances make this a real part of a disc's import.
+      const queue = [...entries];
+      const renameNext = async (): Promise<void> => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          await this.vault.blobs.commit(next.writer, { durable: false });
+          moved.push(next.writer.blobId);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, renameNext));
     } catch (error) {
       for (const { writer } of entries) await writer.abort();
       for (const blobId of moved) await this.vault.blobs.delete(blobId);
@@ -471,20 +490,27 @@ class RunContext implements ImportContext {
     try {
       const result = await this.vault.db.transaction(
         async (tx) => {
-          for (const { staged } of entries) {
-            // Identical content committed meanwhile (a twin in flight): use that blob.
-            const twin = await tx.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [staged.blob.sha256]);
-            if (twin) {
-              reused.set(staged, twin.id);
-              continue;
-            }
-            await tx.run('INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?)', [
-              staged.blob.blobId,
-              staged.blob.sha256,
-              staged.blob.bytes,
-              nowIso(),
-            ]);
+          // Identical content committed meanwhile (a twin in flight): use that blob.
+          const known = new Map<string, string>();
+          for (let start = 0; start < entries.length; start += 500) {
+            const hashes = entries.slice(start, start + 500).map(({ staged }) => staged.blob.sha256);
+            const rows = await tx.all<{ id: string; sha256: string }>(
+              `SELECT id, sha256 FROM blobs WHERE sha256 IN (${hashes.map(() => '?').join(', ')})`,
+              hashes,
+            );
+            for (const row of rows) known.set(row.sha256, row.id);
           }
+          const fresh: SqlValue[][] = [];
+          const now = nowIso();
+          for (const { staged } of entries) {
+            const twin = known.get(staged.blob.sha256);
+            if (twin) reused.set(staged, twin);
+            else {
+              known.set(staged.blob.sha256, staged.blob.blobId);
+              fresh.push([staged.blob.blobId, staged.blob.sha256, staged.blob.bytes, now]);
+            }
+          }
+          await insertRows(tx, 'blobs', ['id', 'sha256', 'bytes', 'created_at'], fresh);
           return write(tx, (staged) => reused.get(staged) ?? staged.blob.blobId);
         },
         { durable: false },
@@ -537,9 +563,12 @@ class RunContext implements ImportContext {
 
   /** Drops what an importer staged for `file` and neither committed nor discarded (it failed midway). */
   async discardPending(file: FoundFile): Promise<void> {
-    for (const [staged, entry] of [...this.writers]) {
-      if (entry.file !== file || entry.held) continue;
-      this.writers.delete(staged);
+    const staged = this.stagedByFile.get(file);
+    this.stagedByFile.delete(file);
+    for (const one of staged ?? []) {
+      const entry = this.writers.get(one);
+      if (!entry || entry.held) continue;
+      this.writers.delete(one);
       await entry.writer.abort();
     }
   }
@@ -574,7 +603,7 @@ function tailOf(previous: Buffer, piece: Buffer): Buffer {
 }
 
 /** A file's bytes from disk, in 1 MiB pieces (each a fresh buffer: importers may keep them). */
-async function* readFromDisk(path: string): AsyncGenerator<Buffer> {
+async function* readFromDisk(path: string, expectedBytes: number): AsyncGenerator<Buffer> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -582,16 +611,21 @@ async function* readFromDisk(path: string): AsyncGenerator<Buffer> {
     throw describeIoError(error, 'this file');
   }
   try {
+    let left = expectedBytes;
     for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      // Sized to what is left (+1 to see the end without a further read): less to allocate and collect.
+      const size = Math.max(1, Math.min(READ_CHUNK, left + 1));
+      const buffer = Buffer.allocUnsafe(size);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null));
+        ({ bytesRead } = await handle.read(buffer, 0, size, null));
       } catch (error) {
         throw describeIoError(error, 'this file');
       }
       if (bytesRead === 0) return;
-      yield bytesRead === READ_CHUNK ? buffer : buffer.subarray(0, bytesRead);
+      left -= bytesRead;
+      yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+      if (bytesRead < size) return; // a short read of a regular file is its end
     }
   } finally {
     await handle.close();

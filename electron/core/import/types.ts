@@ -38,9 +38,11 @@ export interface ImportContext {
   readonly signal: AbortSignal;
   /**
    * Encrypts the file into the vault while hashing it; keeps the plaintext in memory if it is at
-   * most `keepBytesUpTo` long. Call `commitDocument` or `discard` afterwards.
+   * most `keepBytesUpTo` long. Call `commitDocument` or `discard` afterwards. `findDuplicate:
+   * false` skips looking for identical content (an importer that dedupes its own way, and whose
+   * commit still checks for twins).
    */
-  stage(file: FoundFile, options?: { keepBytesUpTo?: number }): Promise<StagedFile>;
+  stage(file: FoundFile, options?: { keepBytesUpTo?: number; findDuplicate?: boolean }): Promise<StagedFile>;
   /**
    * Moves the staged blob into place and records the document, atomically as seen by readers.
    * If identical content was committed meanwhile (a twin file in flight), it is a duplicate instead.
@@ -60,6 +62,8 @@ export interface ImportContext {
     staged: readonly StagedFile[],
     write: (tx: Queryable, blobIdOf: (file: StagedFile) => string) => Promise<T>,
   ): Promise<T>;
+  /** The whole plaintext of a staged file, read back (decrypted) from the vault's incoming area. */
+  readStaged(staged: StagedFile): Promise<Buffer>;
   /** Keeps a staged file for a later commit (after the file itself is done), e.g. until `finish`. */
   hold(staged: StagedFile): void;
   /** Fills in what an existing document does not know yet (never what the patient edited). */

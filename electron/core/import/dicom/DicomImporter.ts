@@ -1,6 +1,7 @@
 import { basename, sep } from 'node:path';
 import type { DicomStudySummary } from '../../../../shared/documents';
-import type { Queryable } from '../../db/Database';
+import type { Queryable, SqlValue } from '../../db/Database';
+import { insertRows } from '../../db/insertRows';
 import { insertDocument, refreshStudySummary } from '../../documents/repository';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import {
@@ -14,7 +15,15 @@ import {
   type StagedFile,
 } from '../types';
 import { isDicomdirName, readDicomdir } from './dicomdir';
-import { DicomReadError, parseDicomInstance, sniffDicom, type DicomInstance } from './parseDicom';
+import {
+  DicomReadError,
+  ENCAPSULATED_PDF_SOP_CLASS,
+  SR_SOP_CLASS_PREFIX,
+  parseDicomInstance,
+  sniffDicom,
+  type DicomInstance,
+  type DicomLayout,
+} from './parseDicom';
 
 /** DICOM files up to this size are held whole to read them; larger ones from their first 256 KiB. */
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
@@ -36,7 +45,8 @@ interface GatheredInstance {
 export class DicomImporter implements Importer {
   readonly name = 'dicom';
   private readonly studies = new Map<string, GatheredInstance[]>();
-  private readonly instancesSeen = new Set<string>();
+  /** SOP Instance UIDs per study, in the vault (with their document) or seen in this run. */
+  private readonly instancesByStudy = new Map<string, Promise<Map<string, string | null>>>();
 
   constructor(private readonly pdf: PdfTextExtractor) {}
 
@@ -60,31 +70,35 @@ export class DicomImporter implements Importer {
 
   async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
     const layout = sniffDicom(head)!;
-    const staged = await context.stage(file, { keepBytesUpTo: MAX_HELD_BYTES });
+    // Reports carry their content after the header (a PDF, a text tree): those are read whole.
+    // Images are filed from their header alone; the pixel data is only stored.
+    const isReport = head.includes(ENCAPSULATED_PDF_SOP_CLASS) || head.includes(SR_SOP_CLASS_PREFIX);
+    const staged = await context.stage(file, {
+      keepBytesUpTo: isReport ? MAX_HELD_BYTES : 0,
+      findDuplicate: false, // instances are deduplicated by SOP Instance UID below
+    });
     let instance: DicomInstance;
     try {
-      instance = parseDicomInstance(staged.bytes ?? staged.head, file.bytes, layout);
+      instance = this.parse(staged, file, layout);
     } catch (error) {
-      if (error instanceof DicomReadError) throw new UnreadableFileError(error.message);
-      throw error;
+      // A header longer than the part looked at: read the staged file back whole, if it is not huge.
+      if (!(error instanceof DicomReadError) || staged.bytes || file.bytes > MAX_HELD_BYTES) throw unreadable(error);
+      try {
+        instance = parseDicomInstance(await context.readStaged(staged), file.bytes, layout);
+      } catch (retryError) {
+        throw unreadable(retryError);
+      }
     }
     for (const warning of instance.warnings) context.warn(file, warning);
     context.notePatient(instance.patientName, instance.patientId);
 
-    if (staged.existing) return { kind: 'duplicate', documentId: staged.existing.documentId };
-    const known = this.instancesSeen.has(instance.sopInstanceUid)
-      ? { document_id: null }
-      : await context.read((q) =>
-          q.get<{ document_id: string }>('SELECT document_id FROM dicom_instances WHERE sop_instance_uid = ?', [
-            instance.sopInstanceUid,
-          ]),
-        );
-    if (known) {
-      // Same instance, other bytes (another copy on the disc, or re-exported): the first is kept.
+    const known = await this.knownInstances(instance.studyInstanceUid, context);
+    if (known.has(instance.sopInstanceUid)) {
+      // Same instance, maybe other bytes (another copy on the disc, or re-exported): the first is kept.
       await context.discard(staged);
-      return { kind: 'duplicate', documentId: known.document_id };
+      return { kind: 'duplicate', documentId: known.get(instance.sopInstanceUid) ?? null };
     }
-    this.instancesSeen.add(instance.sopInstanceUid);
+    known.set(instance.sopInstanceUid, null);
 
     if (instance.encapsulatedPdf || instance.reportText !== null) {
       return { kind: 'imported', documentId: await this.commitReport(file, staged, instance, context) };
@@ -97,6 +111,26 @@ export class DicomImporter implements Importer {
     study.push({ file, staged, instance });
     this.studies.set(instance.studyInstanceUid, study);
     return { kind: 'gathered' };
+  }
+
+  private parse(staged: StagedFile, file: FoundFile, layout: DicomLayout): DicomInstance {
+    return parseDicomInstance(staged.bytes ?? staged.head, file.bytes, layout);
+  }
+
+  /** One query per study, not per instance: a disc holds thousands of instances of a few studies. */
+  private knownInstances(studyUid: string, context: ImportContext): Promise<Map<string, string | null>> {
+    let known = this.instancesByStudy.get(studyUid);
+    if (!known) {
+      known = context.read(async (q) => {
+        const rows = await q.all<{ sop_instance_uid: string; document_id: string }>(
+          'SELECT sop_instance_uid, document_id FROM dicom_instances WHERE study_instance_uid = ?',
+          [studyUid],
+        );
+        return new Map<string, string | null>(rows.map((row) => [row.sop_instance_uid, row.document_id]));
+      });
+      this.instancesByStudy.set(studyUid, known);
+    }
+    return known;
   }
 
   /** Each study becomes a document, or joins the one already in the vault, in one transaction. */
@@ -138,15 +172,26 @@ export class DicomImporter implements Importer {
               dicom: summaryOf(studyUid, first),
             });
           }
-          for (const item of gathered) {
-            const blobId = blobIdOf(item.staged);
-            await tx.run(
-              `INSERT INTO document_files (document_id, position, blob_id, original_path, media_type, import_run_id)
-               VALUES (?, ?, ?, ?, ?, ?)`,
-              [id, position++, blobId, item.file.path, DICOM_MEDIA_TYPE, context.runId],
-            );
-            await insertInstance(tx, id, blobId, item.instance);
-          }
+          const documentId = id;
+          await insertRows(
+            tx,
+            'document_files',
+            ['document_id', 'position', 'blob_id', 'original_path', 'media_type', 'import_run_id'],
+            gathered.map((item) => [
+              documentId,
+              position++,
+              blobIdOf(item.staged),
+              item.file.path,
+              DICOM_MEDIA_TYPE,
+              context.runId,
+            ]),
+          );
+          await insertRows(
+            tx,
+            'dicom_instances',
+            INSTANCE_COLUMNS,
+            gathered.map((item) => instanceRow(documentId, blobIdOf(item.staged), item.instance)),
+          );
           await refreshStudySummary(tx, id);
           return id;
         },
@@ -218,30 +263,50 @@ export class DicomImporter implements Importer {
   }
 }
 
+const INSTANCE_COLUMNS = [
+  'blob_id',
+  'document_id',
+  'study_instance_uid',
+  'series_instance_uid',
+  'sop_instance_uid',
+  'sop_class_uid',
+  'modality',
+  'body_part',
+  'series_description',
+  'series_number',
+  'instance_number',
+  'frames',
+  'transfer_syntax',
+  'rows',
+  'columns',
+];
+
+function instanceRow(documentId: string, blobId: string, instance: DicomInstance): SqlValue[] {
+  return [
+    blobId,
+    documentId,
+    instance.studyInstanceUid,
+    instance.seriesInstanceUid,
+    instance.sopInstanceUid,
+    instance.sopClassUid,
+    instance.modality,
+    instance.bodyPart,
+    instance.seriesDescription,
+    instance.seriesNumber,
+    instance.instanceNumber,
+    instance.frames,
+    instance.transferSyntax,
+    instance.rows,
+    instance.columns,
+  ];
+}
+
 function insertInstance(tx: Queryable, documentId: string, blobId: string, instance: DicomInstance) {
-  return tx.run(
-    `INSERT INTO dicom_instances (blob_id, document_id, study_instance_uid, series_instance_uid, sop_instance_uid,
-       sop_class_uid, modality, body_part, series_description, series_number, instance_number, frames,
-       transfer_syntax, rows, columns)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      blobId,
-      documentId,
-      instance.studyInstanceUid,
-      instance.seriesInstanceUid,
-      instance.sopInstanceUid,
-      instance.sopClassUid,
-      instance.modality,
-      instance.bodyPart,
-      instance.seriesDescription,
-      instance.seriesNumber,
-      instance.instanceNumber,
-      instance.frames,
-      instance.transferSyntax,
-      instance.rows,
-      instance.columns,
-    ],
-  );
+  return insertRows(tx, 'dicom_instances', INSTANCE_COLUMNS, [instanceRow(documentId, blobId, instance)]);
+}
+
+function unreadable(error: unknown): Error {
+  return error instanceof DicomReadError ? new UnreadableFileError(error.message) : (error as Error);
 }
 
 function byPosition(a: GatheredInstance, b: GatheredInstance): number {

@@ -37,6 +37,7 @@ export interface DicomInstance {
 export class DicomReadError extends Error {}
 
 export const ENCAPSULATED_PDF_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.104.1';
+export const SR_SOP_CLASS_PREFIX = '1.2.840.10008.5.1.4.1.1.88.';
 const IMPLICIT_LE = '1.2.840.10008.1.2';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const EXPLICIT_BE = '1.2.840.10008.1.2.2';
@@ -215,7 +216,7 @@ export function parseDicomInstance(bytes: Buffer, fileBytes: number, layout: Dic
     columns,
     frames,
     encapsulatedPdf,
-    reportText: sopClassUid?.startsWith('1.2.840.10008.5.1.4.1.1.88.') ? srText(dataSet) : null,
+    reportText: sopClassUid?.startsWith(SR_SOP_CLASS_PREFIX) ? srText(dataSet) : null,
     warnings,
   };
 }
