@@ -488,3 +488,26 @@ describe('a disc holding two patients', () => {
     expect(warning[0]!.reason).toMatch(/MRN99999/);
   });
 });
+
+describe('cancelling a disc import', () => {
+  it('leaves nothing: no study, no instance, no encrypted file, even of the instances held for their study', async () => {
+    const { vault, cleanup } = await withNewVault();
+    try {
+      const controller = new AbortController();
+      const report = await runImport(vault, [disc.root], {
+        onProgress: (progress) => {
+          // Some instances are read and held for their study when the patient cancels.
+          if (progress.filesDone >= 4) controller.abort();
+        },
+        signal: controller.signal,
+      });
+      expect(report.status).toBe('cancelled');
+      expect(await vault.listDocuments()).toEqual([]);
+      expect(await vault.db.read((q) => q.all('SELECT * FROM dicom_instances'))).toEqual([]);
+      expect(await vault.blobs.listStored()).toEqual([]);
+      expect(await readdir(join(vault.dir, 'blobs', 'incoming'))).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+});
