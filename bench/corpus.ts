@@ -3,9 +3,10 @@
  * Images are noise, so nothing compresses and every file is distinct (no dedupe shortcut);
  * PDFs carry real text, so the pdf.js extraction path runs on every one of them.
  */
-import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { finishCachedInput, loadCachedInput } from './cachedInput';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { makeJpeg, makePdf, makeTiff } from '../tests/support/fixtures';
@@ -40,42 +41,12 @@ export function corpusRoot(): string {
 /** Returns the cached corpus if it is complete and unchanged; otherwise builds it afresh. */
 export async function ensureCorpus(log: (line: string) => void): Promise<{ corpus: Corpus; reused: boolean }> {
   const root = corpusRoot();
-  const cached = await loadCached(root);
+  const cached = await loadCachedInput<Corpus>(root, CORPUS_VERSION, (c) => c.filesDir, join(root, 'files'));
   if (cached) return { corpus: cached, reused: true };
   await rm(root, { recursive: true, force: true });
   const corpus = await buildCorpus(root, log);
-  // Flush the new files to disk now, so their write-back does not compete with the timed runs.
-  for (const file of corpus.files) await syncFile(join(corpus.filesDir, file.path));
-  // The manifest is written last and sits outside `files/`: its presence means "complete".
-  await writeFile(join(root, 'manifest.json'), JSON.stringify(corpus));
+  await finishCachedInput(root, corpus.filesDir, corpus);
   return { corpus, reused: false };
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function loadCached(root: string): Promise<Corpus | null> {
-  let corpus: Corpus;
-  try {
-    corpus = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as Corpus;
-  } catch {
-    return null;
-  }
-  if (corpus.version !== CORPUS_VERSION || corpus.filesDir !== join(root, 'files')) return null;
-  for (const file of corpus.files) {
-    const size = await stat(join(corpus.filesDir, file.path)).then(
-      (info) => info.size,
-      () => -1,
-    );
-    if (size !== file.bytes) return null;
-  }
-  return corpus;
 }
 
 async function buildCorpus(root: string, log: (line: string) => void): Promise<Corpus> {

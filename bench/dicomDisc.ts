@@ -15,11 +15,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { finishCachedInput, loadCachedInput } from './cachedInput';
 
 const exec = promisify(execFile);
 
@@ -92,34 +93,13 @@ export function dicomDiscRoot(): string {
 /** Returns the cached disc if it is complete and unchanged; otherwise generates it afresh. */
 export async function ensureDicomDisc(log: (line: string) => void): Promise<{ disc: DicomDisc; reused: boolean }> {
   const root = dicomDiscRoot();
-  const cached = await loadCached(root);
+  const cached = await loadCachedInput<DicomDisc>(root, DICOM_DISC_VERSION, (d) => d.discDir, join(root, 'disc'));
   if (cached) return { disc: cached, reused: true };
   await rm(root, { recursive: true, force: true });
   await checkTools();
   const disc = await buildDisc(root, log);
-  // Flush the new files to disk now, so their write-back does not compete with the timed runs.
-  for (const file of disc.files) await syncFile(join(disc.discDir, file.path));
-  // The manifest is written last and sits outside the disc: its presence means "complete".
-  await writeFile(join(root, 'manifest.json'), JSON.stringify(disc));
+  await finishCachedInput(root, disc.discDir, disc);
   return { disc, reused: false };
-}
-
-async function loadCached(root: string): Promise<DicomDisc | null> {
-  let disc: DicomDisc;
-  try {
-    disc = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as DicomDisc;
-  } catch {
-    return null;
-  }
-  if (disc.version !== DICOM_DISC_VERSION || disc.discDir !== join(root, 'disc')) return null;
-  for (const file of disc.files) {
-    const size = await stat(join(disc.discDir, file.path)).then(
-      (info) => info.size,
-      () => -1,
-    );
-    if (size !== file.bytes) return null;
-  }
-  return disc;
 }
 
 async function checkTools(): Promise<void> {
@@ -336,15 +316,6 @@ function timeAfter(hhmmss: string, addSeconds: number): string {
 /** A decimal string (DS) without float noise. */
 function decimal(value: number): string {
   return String(Math.round(value * 1000) / 1000);
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function pad(value: number, width: number): string {
