@@ -254,8 +254,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       for (const client of clients) client.end();
       await service.close();
-      await new Promise<void>((done) => server.close(() => done()));
+      // close() waits for every connection to end; a browser keeps its own open (keep-alive,
+      // the event stream), so they are cut here rather than waited for.
+      const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -46,8 +46,12 @@ async function startApp(): Promise<{ app: RunningApp; child: ChildProcess; clean
     app: { openUrl, url: new URL(openUrl).origin, vaultDir, workDir },
     child,
     cleanup: async () => {
+      // The server closes its connections and the vault on SIGTERM; should it hang, it is killed.
+      const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
       await rm(workDir, { recursive: true, force: true });
     },
   };
