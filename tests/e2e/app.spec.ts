@@ -116,7 +116,10 @@ test('a patient creates a vault, imports, finds, retags, locks and unlocks with 
   await expect(sidebar.getByRole('button', { name: /Medical records/ })).toContainText('1');
   await shot(page, '11-document-retagged');
   await page.keyboard.press('Escape');
-  await page.getByLabel('Search documents').fill('');
+  await expect(panel).toBeHidden();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByLabel('Search documents')).toHaveValue('');
+  await expect(table.getByRole('row')).toHaveCount(6);
   await sidebar.getByRole('button', { name: /Medical records/ }).click();
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table).toContainText('Lipid panel');

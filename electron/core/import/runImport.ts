@@ -199,7 +199,8 @@ export async function runImport(
 
   progress.currentPath = null;
   report();
-  await vault.blobs.syncCommitted(context.committedBlobs);
+  await context.backgroundSyncs();
+  await vault.blobs.syncCommitted(context.committedBlobs, context.synced);
   await vault.db.transaction(async (tx) => {
     await tx.run(
       `UPDATE import_runs SET status = 'completed', finished_at = ?, imported = ?, duplicates = ?, skipped = ? WHERE id = ?`,
@@ -343,6 +344,11 @@ class RunContext implements ImportContext {
    * not each wait for the disk.
    */
   readonly committedBlobs: string[] = [];
+  /** Blobs whose data the background already synced, so the run's end only syncs the rest. */
+  readonly synced = new Set<string>();
+  private readonly syncQueue: string[] = [];
+  private syncing = 0;
+  private syncDrained: (() => void)[] = [];
 
   constructor(
     private readonly vault: Vault,
@@ -373,7 +379,8 @@ class RunContext implements ImportContext {
         this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + piece.length);
         this.onBytes(piece.length);
       }
-      const blob = await writer.finish({ durable: false }); // synced with the whole run: see committedBlobs
+      const blob = await writer.finish({ durable: false }); // synced in the background: see syncSoon
+      this.syncSoon(blob.blobId);
       const existing = options.findDuplicate === false ? null : await this.findExisting(blob.sha256);
       const bytes = keep ? Buffer.concat(kept) : null;
       const staged: StagedFile = {
@@ -447,6 +454,38 @@ class RunContext implements ImportContext {
       await this.vault.blobs.delete(staged.blob.blobId);
       throw error;
     }
+  }
+
+  /**
+   * Syncs written blobs in the background, two at a time, while the import goes on: the disk
+   * writes back as it reads, instead of all at the end. A blob discarded meanwhile is skipped.
+   */
+  private syncSoon(blobId: string): void {
+    this.syncQueue.push(blobId);
+    this.pumpSyncs();
+  }
+
+  private pumpSyncs(): void {
+    while (this.syncing < 2 && this.syncQueue.length > 0) {
+      const blobId = this.syncQueue.shift()!;
+      this.syncing++;
+      void this.vault.blobs
+        .syncData(blobId)
+        .then((synced) => synced && this.synced.add(blobId))
+        .catch(() => undefined) // the end of the run syncs whatever was not synced here
+        .finally(() => {
+          this.syncing--;
+          this.pumpSyncs();
+        });
+    }
+    if (this.syncing === 0 && this.syncQueue.length === 0) for (const resolve of this.syncDrained.splice(0)) resolve();
+  }
+
+  /** Stops the background syncs and waits for those under way; the end of the run syncs the rest at once. */
+  backgroundSyncs(): Promise<void> {
+    this.syncQueue.length = 0;
+    if (this.syncing === 0 && this.syncQueue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.syncDrained.push(resolve));
   }
 
   async readStaged(staged: StagedFile): Promise<Buffer> {

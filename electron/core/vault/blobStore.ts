@@ -115,8 +115,8 @@ export class BlobStore {
   }
 
   /** Makes committed blobs and their folder entries durable, several at a time. */
-  async syncCommitted(blobIds: readonly string[]): Promise<void> {
-    const queue = [...blobIds];
+  async syncCommitted(blobIds: readonly string[], alreadySynced: ReadonlySet<string> = new Set()): Promise<void> {
+    const queue = blobIds.filter((id) => !alreadySynced.has(id));
     const syncOne = async () => {
       for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
         const handle = await open(this.pathOf(id), 'r');
@@ -133,6 +133,29 @@ export class BlobStore {
     } catch (error) {
       throw describeIoError(error, 'the files of the vault');
     }
+  }
+
+  /**
+   * Syncs a finished blob's data to disk wherever it is at the moment (still incoming, or already
+   * moved into place: a rename keeps the data). False if it is gone (discarded as a duplicate).
+   */
+  async syncData(blobId: string): Promise<boolean> {
+    for (const path of [this.incomingPathOf(blobId), this.pathOf(blobId), this.incomingPathOf(blobId)]) {
+      let handle: FileHandle;
+      try {
+        handle = await open(path, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved meanwhile: try the other name
+        throw describeIoError(error, 'a file in the vault');
+      }
+      try {
+        await handle.sync();
+        return true;
+      } finally {
+        await handle.close();
+      }
+    }
+    return false;
   }
 
   /** Writes a whole buffer as a committed blob. */
