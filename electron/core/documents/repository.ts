@@ -459,14 +459,6 @@ export async function refreshStudySummary(q: Queryable, documentId: string): Pro
   await q.run('UPDATE documents SET dicom = ? WHERE id = ?', [JSON.stringify(updated), documentId]);
 }
 
-export async function documentIdForBlob(q: Queryable, blobId: string): Promise<string | null> {
-  const row = await q.get<{ document_id: string }>(
-    'SELECT document_id FROM document_files WHERE blob_id = ? ORDER BY document_id LIMIT 1',
-    [blobId],
-  );
-  return row?.document_id ?? null;
-}
-
 export interface CategoryCount {
   category: RecordCategory;
   count: number;

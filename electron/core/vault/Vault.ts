@@ -256,20 +256,6 @@ export class Vault {
       problems,
     };
   }
-
-  /** Total bytes of the vault folder, for reporting. */
-  async diskUsage(): Promise<number> {
-    let total = 0;
-    const walk = async (path: string): Promise<void> => {
-      for (const entry of await readdir(path, { withFileTypes: true })) {
-        const full = join(path, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else total += (await stat(full)).size;
-      }
-    };
-    await walk(this.dir);
-    return total;
-  }
 }
 
 const CREATE_LEFTOVERS = new Set([

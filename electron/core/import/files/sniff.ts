@@ -29,11 +29,3 @@ export function looksLikeText(bytes: Buffer): boolean {
   const replacement = text.indexOf('\ufffd');
   return replacement === -1 || replacement >= text.length - 1;
 }
-
-export const EXTENSION_FOR: Record<SniffedType, string> = {
-  'application/pdf': 'pdf',
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/tiff': 'tif',
-  'text/plain': 'txt',
-};
