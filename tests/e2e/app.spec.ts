@@ -248,5 +248,8 @@ test('a hospital disc is imported through "Import disc or USB": one document per
   await expect(table).toContainText('CT — CHEST WITHOUT CONTRAST');
   await expect(table).toContainText('MR — BRAIN W/WO CONTRAST');
   await shot(page, '31-disc-library');
+  await table.getByRole('row', { name: /CT — CHEST/ }).click();
+  await expect(page.getByTestId('study-summary')).toContainText('1 series, 6 images; patient JANE DOE, ID MRN12345');
+  await shot(page, '32-disc-study');
   expect(errors).toEqual([]);
 });

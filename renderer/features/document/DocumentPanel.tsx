@@ -145,8 +145,9 @@ export function DocumentPanel({
         )}
         {details && draft && (
           <>
-            {file && <Preview documentId={details.id} file={file} title={details.title} />}
-            {details.files.length > 1 && (
+            {file && <Preview documentId={details.id} file={file} title={details.title} dicom={details.dicom} />}
+            {/* A study's instances are shown by the summary (and later the viewer), not one by one. */}
+            {details.files.length > 1 && details.mediaType !== 'application/dicom' && (
               <div className="file-switch" role="group" aria-label="Files of this document">
                 {details.files.map((entry, index) => (
                   <button

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { documentFileUrl } from '../../../shared/api';
-import type { DocumentFile } from '../../../shared/documents';
-import { formatBytes } from '../../lib/format';
+import type { DicomStudySummary, DocumentFile } from '../../../shared/documents';
+import { formatBytes, plural } from '../../lib/format';
 import { Spinner } from '../../ui/Spinner';
 import { PdfPreview } from './PdfPreview';
 
@@ -63,14 +63,43 @@ function ImagePreview({ url, title }: { url: string; title: string }) {
   );
 }
 
+/** What a DICOM study holds, until the image viewer comes; its files are kept exactly as they were. */
+function StudySummary({ dicom }: { dicom: DicomStudySummary }) {
+  const patient = [dicom.patientName, dicom.patientId && `ID ${dicom.patientId}`].filter(Boolean).join(', ');
+  return (
+    <div className="preview-message study-summary" data-testid="study-summary">
+      <p>
+        <strong>{dicom.modalities.join(', ') || 'Imaging'} study</strong>
+        {dicom.studyDescription ? ` — ${dicom.studyDescription}` : ''}
+      </p>
+      <p>
+        {plural(dicom.seriesCount, 'series', 'series')}, {plural(dicom.instanceCount, 'image')}
+        {patient ? `; patient ${patient}` : ''}.
+      </p>
+      <p>The original DICOM files are kept exactly as they came. Viewing the images comes in a later version.</p>
+    </div>
+  );
+}
+
 /** A plain preview of one file of a document; the full viewers come later. */
-export function Preview({ documentId, file, title }: { documentId: string; file: DocumentFile; title: string }) {
+export function Preview({
+  documentId,
+  file,
+  title,
+  dicom,
+}: {
+  documentId: string;
+  file: DocumentFile;
+  title: string;
+  dicom?: DicomStudySummary;
+}) {
   const url = documentFileUrl(documentId, file.position);
   const type = file.mediaType.split(';')[0]!.trim().toLowerCase();
   let body;
   if (type === 'application/pdf') body = <PdfPreview url={url} title={title} />;
   else if (BROWSER_IMAGES.has(type)) body = <ImagePreview url={url} title={title} />;
   else if (type.startsWith('text/')) body = <TextPreview url={url} bytes={file.bytes} />;
+  else if (type === 'application/dicom' && dicom) body = <StudySummary dicom={dicom} />;
   else
     body = (
       <p className="preview-message">
