@@ -9,6 +9,7 @@ import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
 import type { Queryable, SqlValue } from '../db/Database';
 import { insertRows } from '../db/insertRows';
+import { CcdaImporter } from './ccda/CcdaImporter';
 import { DicomImporter } from './dicom/DicomImporter';
 import { findDiscNoise } from './disc/discNoise';
 import { FileImporter } from './files/FileImporter';
@@ -239,10 +240,10 @@ function describePatient(patient: PatientIdentity): string {
   return [patient.name, patient.id && `ID ${patient.id}`].filter(Boolean).join(', ');
 }
 
-/** DICOM first (a DICOM file may carry a JPEG or PDF inside), then plain files; one pdf.js pool for both. */
+/** DICOM first (a DICOM file may carry a JPEG or PDF inside), then CDA, then plain files; one pdf.js pool. */
 function defaultImporters(): Importer[] {
   const pdf = new PdfTextExtractor();
-  return [new DicomImporter(pdf), new FileImporter({ pdf })];
+  return [new DicomImporter(pdf), new CcdaImporter(pdf), new FileImporter({ pdf })];
 }
 
 function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportReport {
@@ -297,7 +298,7 @@ async function readHead(file: FoundFile): Promise<Buffer> {
 
 function describeUnsupported(file: FoundFile): string {
   if (file.bytes === 0) return 'The file is empty.';
-  return 'Not a file type Medvault imports (PDF, JPEG, PNG, TIFF or plain text).';
+  return 'Not a file type Medvault imports (PDF, JPEG, PNG, TIFF, plain text, DICOM, C-CDA, zip or disc image).';
 }
 
 function reasonFor(error: unknown): string {
