@@ -22,7 +22,7 @@ import {
   type Importer,
   type StagedFile,
 } from './types';
-import { walkSources } from './walk';
+import { walkSources, type WalkResult } from './walk';
 
 export interface ImportOptions {
   sourceKind?: DocumentSourceKind;
@@ -57,9 +57,26 @@ export async function runImport(
   paths: readonly string[],
   options: ImportOptions = {},
 ): Promise<ImportReport> {
+  const importers: Importer[] = options.importers ?? defaultImporters();
+  const opened: { walked: WalkResult | null } = { walked: null };
+  try {
+    return await importRun(vault, paths, options, importers, opened);
+  } finally {
+    // Whatever way the run ended: the importers' workers stop and the archives close.
+    await Promise.all(importers.map((importer) => importer.close?.()));
+    await opened.walked?.close();
+  }
+}
+
+async function importRun(
+  vault: Vault,
+  paths: readonly string[],
+  options: ImportOptions,
+  importers: Importer[],
+  opened: { walked: WalkResult | null },
+): Promise<ImportReport> {
   const sourceKind = options.sourceKind ?? 'file';
   const signal = options.signal ?? new AbortController().signal;
-  const importers: Importer[] = options.importers ?? defaultImporters();
   const runId = newId();
   const warnings: ImportFailure[] = [];
 
@@ -68,6 +85,7 @@ export async function runImport(
     throw error;
   });
   if (!walked) return cancelledReport(runId, sourceKind);
+  opened.walked = walked;
   const found = [...walked.files, ...(options.files ?? [])];
 
   // A first look at everything (a DICOMDIR, a disc's viewer software) before any file is read.
@@ -158,9 +176,6 @@ export async function runImport(
     await context.discardAll();
     await vault.rollbackRun(runId, 'cancelled');
     throw error;
-  } finally {
-    await Promise.all(importers.map((importer) => importer.close?.()));
-    await walked.close();
   }
 
   if (signal.aborted) {
