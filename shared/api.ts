@@ -9,6 +9,7 @@
  */
 import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
 import type { ImportProgress, ImportReport, PatientIdentity } from './imports';
+import type { ReadableDocument } from './readable';
 import type { RecordCategory } from './recordSet';
 
 export type ApiErrorCode =
@@ -82,6 +83,8 @@ export interface Api {
   listDocuments(args: DocumentFilter): VaultDocument[];
   getFacets(): LibraryFacets;
   getDocument(args: { id: string }): DocumentDetails;
+  /** A clinical document (C-CDA) laid out as plain text for reading; null for other documents. */
+  getReadableDocument(args: { id: string }): ReadableDocument | null;
   editDocument(args: { id: string; edit: DocumentEdit }): VaultDocument;
   browseFolder(args: { path: string | null }): FolderListing;
   startImport(args: ImportRequest): { importId: string };
@@ -133,6 +136,7 @@ export const API_METHODS = [
   'listDocuments',
   'getFacets',
   'getDocument',
+  'getReadableDocument',
   'editDocument',
   'browseFolder',
   'startImport',

@@ -120,3 +120,28 @@ describe('importing C-CDA documents from a patient portal', () => {
     expect(await vault.listDocuments({ text: 'root' })).toEqual([]);
   });
 });
+
+describe('reading a C-CDA document as a page', () => {
+  it('lays out the header and every section as plain text: paragraphs, lists, tables', async () => {
+    const { readableCcda } = await import('../electron/core/import/ccda/readableCcda');
+    const { readFile } = await import('node:fs/promises');
+    const page = readableCcda(await readFile(join(SAMPLES, 'Progress_Note.xml')));
+    expect(page.title).toBe('Progress Note');
+    expect(page.header).toContainEqual({ label: 'Patient', value: 'Adam Frankie Everyman' });
+    expect(page.header).toContainEqual({ label: 'Date of service', value: '2010-06-01 to 2010-09-15' });
+    const byTitle = Object.fromEntries(page.sections.map((section) => [section.title, section]));
+    expect(byTitle['CHIEF COMPLAINT']?.blocks).toEqual([{ kind: 'paragraph', text: 'Dark stools.' }]);
+    expect(byTitle['ALLERGIES AND ADVERSE REACTIONS']?.blocks[0]).toEqual({
+      kind: 'table',
+      caption: null,
+      header: ['Substance', 'Reaction'],
+      rows: [
+        ['Penicillin', 'Nausea'],
+        ['Codeine', 'Wheezing'],
+      ],
+    });
+    expect(byTitle['ASSESSMENT']?.blocks[0]).toMatchObject({ kind: 'list', ordered: true });
+    // Nothing of the markup survives: no angle brackets in any text.
+    expect(JSON.stringify(page)).not.toMatch(/[<>]/);
+  });
+});

@@ -32,6 +32,7 @@ const bridge: MedvaultBridge = {
   listDocuments: method('listDocuments'),
   getFacets: method('getFacets'),
   getDocument: method('getDocument'),
+  getReadableDocument: method('getReadableDocument'),
   editDocument: method('editDocument'),
   browseFolder: method('browseFolder'),
   startImport: method('startImport'),

@@ -4,7 +4,7 @@
  * PDF by a word inside it, retag a document and see it move category, lock, unlock with the
  * recovery key. A screenshot of each screen goes to test-results/screenshots/.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeDisc } from '../support/dicomFixtures';
@@ -251,5 +251,36 @@ test('a hospital disc is imported through "Import disc or USB": one document per
   await table.getByRole('row', { name: /CT — CHEST/ }).click();
   await expect(page.getByTestId('study-summary')).toContainText('1 series, 6 images; patient JANE DOE, ID MRN12345');
   await shot(page, '32-disc-study');
+  expect(errors).toEqual([]);
+});
+
+test('a C-CDA document dropped on the window is filed by its code and reads as a page', async ({ page, app }) => {
+  const errors = watchForPageErrors(page);
+  const xml = await readFile(join(process.cwd(), 'tests/fixtures/ccda/Progress_Note.xml'));
+  await page.goto(app.openUrl);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByRole('button', { name: 'Continue to my records' }).click();
+  await expect(page.getByTestId('empty-vault')).toBeVisible();
+  await page.evaluate(
+    (bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], 'Progress_Note.xml', { type: 'text/xml' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [...xml],
+  );
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Done' }).click();
+  const table = page.getByTestId('document-table');
+  await expect(table.getByRole('row', { name: /Progress Note/ })).toContainText('Clinical note');
+  await table.getByRole('row', { name: /Progress Note/ }).click();
+  const readable = page.getByTestId('readable-document');
+  await expect(readable).toContainText('CHIEF COMPLAINT');
+  await expect(readable).toContainText('Dark stools.');
+  await expect(readable.getByRole('columnheader', { name: 'Substance' })).toBeVisible();
+  await shot(page, '40-ccda-readable');
   expect(errors).toEqual([]);
 });

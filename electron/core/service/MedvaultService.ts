@@ -14,7 +14,10 @@ import type {
 } from '../../../shared/api';
 import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
 import type { PatientIdentity } from '../../../shared/imports';
+import type { ReadableDocument } from '../../../shared/readable';
 import { getOwner, setOwner } from '../documents/owner';
+import { CcdaReadError } from '../import/ccda/parseCcda';
+import { readableCcda } from '../import/ccda/readableCcda';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
@@ -131,6 +134,21 @@ export class MedvaultService implements ServiceMethods {
 
   async getDocument({ id }: { id: string }) {
     return this.open().getDocument(id);
+  }
+
+  async getReadableDocument({ id }: { id: string }): Promise<ReadableDocument | null> {
+    const document = await this.getDocument({ id });
+    const file = document.files[0];
+    if (!file || file.mediaType !== 'application/xml') return null;
+    const source = await this.fileForViewer(document.id, file.position);
+    const parts: Buffer[] = [];
+    for await (const part of source.read({ start: 0, end: source.bytes })) parts.push(part);
+    try {
+      return readableCcda(Buffer.concat(parts));
+    } catch (error) {
+      if (error instanceof CcdaReadError) throw new MedvaultError('invalid-argument', error.message);
+      throw error;
+    }
   }
 
   async editDocument({ id, edit }: { id: string; edit: DocumentEdit }) {

@@ -4,6 +4,7 @@ import type { DicomStudySummary, DocumentFile } from '../../../shared/documents'
 import { formatBytes, plural } from '../../lib/format';
 import { Spinner } from '../../ui/Spinner';
 import { PdfPreview } from './PdfPreview';
+import { ReadablePreview } from './ReadablePreview';
 
 /** Text previews read at most this much (a Range request): enough to recognise the document. */
 const TEXT_PREVIEW_BYTES = 512 * 1024;
@@ -100,6 +101,7 @@ export function Preview({
   else if (BROWSER_IMAGES.has(type)) body = <ImagePreview url={url} title={title} />;
   else if (type.startsWith('text/')) body = <TextPreview url={url} bytes={file.bytes} />;
   else if (type === 'application/dicom' && dicom) body = <StudySummary dicom={dicom} />;
+  else if (type === 'application/xml') body = <ReadablePreview documentId={documentId} />;
   else
     body = (
       <p className="preview-message">
