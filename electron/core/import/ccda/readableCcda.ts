@@ -117,7 +117,9 @@ function attribute(node: Ordered | null, name: string): string | null {
 /** All the text inside a node, in order, with line breaks for <br/>. */
 function text(node: Ordered | null): string | null {
   if (!node) return null;
-  const collected = flatText(children(node)).replace(/[ \t\r\n]+/g, ' ').trim();
+  const collected = flatText(children(node))
+    .replace(/[ \t\r\n]+/g, ' ')
+    .trim();
   return collected || null;
 }
 
@@ -134,8 +136,12 @@ function flatText(nodes: Ordered[]): string {
 
 function personName(name: Ordered): string | null {
   const parts = children(name);
-  const given = all(parts, 'given').map((node) => text(node)).filter(Boolean);
-  const family = all(parts, 'family').map((node) => text(node)).filter(Boolean);
+  const given = all(parts, 'given')
+    .map((node) => text(node))
+    .filter(Boolean);
+  const family = all(parts, 'family')
+    .map((node) => text(node))
+    .filter(Boolean);
   return [...given, ...family].join(' ') || text(name);
 }
 
