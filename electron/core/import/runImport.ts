@@ -11,6 +11,7 @@ import type { Queryable, SqlValue } from '../db/Database';
 import { insertRows } from '../db/insertRows';
 import { CcdaImporter } from './ccda/CcdaImporter';
 import { DicomImporter } from './dicom/DicomImporter';
+import { FhirImporter } from './fhir/FhirImporter';
 import { findDiscNoise } from './disc/discNoise';
 import { FileImporter } from './files/FileImporter';
 import { PdfTextExtractor } from './pdf/PdfTextExtractor';
@@ -258,7 +259,7 @@ function describePatient(patient: PatientIdentity): string {
 /** DICOM first (a DICOM file may carry a JPEG or PDF inside), then CDA, then plain files; one pdf.js pool. */
 function defaultImporters(): Importer[] {
   const pdf = new PdfTextExtractor();
-  return [new DicomImporter(pdf), new CcdaImporter(pdf), new FileImporter({ pdf })];
+  return [new DicomImporter(pdf), new CcdaImporter(pdf), new FhirImporter(pdf), new FileImporter({ pdf })];
 }
 
 function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportReport {
