@@ -24,6 +24,7 @@ import {
   type StagedFile,
 } from './types';
 import { walkSources, type WalkResult } from './walk';
+import { XdmPlanner } from './xdm/XdmPlanner';
 
 export interface ImportOptions {
   sourceKind?: DocumentSourceKind;
@@ -92,12 +93,14 @@ async function importRun(
   // A first look at everything (a DICOMDIR, a disc's viewer software) before any file is read.
   const planned = new Set<FoundFile>();
   const planFailures: ImportFailure[] = [];
+  const planSuggestions = new Map<string, Partial<DocumentSuggestion>>();
   let disc = sourceKind === 'disc';
   for (const importer of importers) {
     const plan = await importer.plan?.(found);
     if (!plan) continue;
     plan.skip.forEach((file) => planned.add(file));
     planFailures.push(...plan.failed);
+    for (const [path, suggestion] of plan.suggestions ?? []) planSuggestions.set(path, suggestion);
     disc ||= plan.disc;
   }
   if (disc) findDiscNoise(found).forEach((file) => planned.add(file));
@@ -122,7 +125,7 @@ async function importRun(
     ]),
   );
 
-  const context = new RunContext(vault, runId, sourceKind, signal, warnings, (bytes) => {
+  const context = new RunContext(vault, runId, sourceKind, signal, warnings, planSuggestions, (bytes) => {
     progress.bytesDone += bytes;
     report();
   });
@@ -259,7 +262,13 @@ function describePatient(patient: PatientIdentity): string {
 /** DICOM first (a DICOM file may carry a JPEG or PDF inside), then CDA, then plain files; one pdf.js pool. */
 function defaultImporters(): Importer[] {
   const pdf = new PdfTextExtractor();
-  return [new DicomImporter(pdf), new CcdaImporter(pdf), new FhirImporter(pdf), new FileImporter({ pdf })];
+  return [
+    new XdmPlanner(),
+    new DicomImporter(pdf),
+    new CcdaImporter(pdf),
+    new FhirImporter(pdf),
+    new FileImporter({ pdf }),
+  ];
 }
 
 function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportReport {
@@ -373,6 +382,7 @@ class RunContext implements ImportContext {
     readonly sourceKind: DocumentSourceKind,
     readonly signal: AbortSignal,
     private readonly warnings: ImportFailure[],
+    private readonly planned: Map<string, Partial<DocumentSuggestion>>,
     private readonly onBytes: (bytes: number) => void,
   ) {}
 
@@ -454,6 +464,7 @@ class RunContext implements ImportContext {
           ]);
           const documentId = await insertDocument(tx, {
             ...document,
+            ...this.planned.get(document.sourcePath), // a package's metadata goes before the file's own
             runId: this.runId,
             bytes: staged.blob.bytes,
             files: document.files ?? [

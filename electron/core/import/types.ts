@@ -83,6 +83,8 @@ export interface ImportPlan {
   failed: ImportFailure[];
   /** The files look like a hospital disc: its viewer software and other noise are skipped. */
   disc: boolean;
+  /** What a package's own metadata (IHE XDM) says of a file, by path: it goes before what the file says. */
+  suggestions?: Map<string, Partial<DocumentSuggestion>>;
 }
 
 /** What an importer that gathers files (into studies) adds up to when all were offered. */
