@@ -31,6 +31,34 @@ function watchForPageErrors(page: Page): string[] {
   return errors;
 }
 
+/** The quickest way through "Create vault": passphrase twice, recovery key saved, into the library. */
+async function createVault(page: Page, openUrl: string): Promise<void> {
+  await page.goto(openUrl);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByRole('button', { name: 'Continue to my records' }).click();
+}
+
+/** A file dragged onto the window (`dragenter`) or dropped on it (`drop`), as a browser fires it. */
+async function dropFile(
+  page: Page,
+  kind: 'dragenter' | 'drop',
+  name: string,
+  type: string,
+  bytes: Buffer,
+): Promise<void> {
+  await page.evaluate(
+    ({ kind, name, type, bytes }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      window.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { kind, name, type, bytes: [...bytes] },
+  );
+}
+
 test('a patient creates a vault, imports, finds, retags, locks and unlocks with the recovery key', async ({
   page,
   app,
@@ -159,33 +187,14 @@ test('a patient creates a vault, imports, finds, retags, locks and unlocks with 
 
 test('files dropped on the window are imported, and a locked vault refuses the document URL', async ({ page, app }) => {
   const errors = watchForPageErrors(page);
-  await page.goto(app.openUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
-  await page.getByRole('button', { name: 'Continue to my records' }).click();
+  await createVault(page, app.openUrl);
   await expect(page.getByTestId('empty-vault')).toBeVisible();
 
   const pdf = await makePdf(['Referral to orthopaedics', 'Marker: xylophonist']);
-  await page.evaluate(
-    (bytes) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], '2024-05-06 referral.pdf', { type: 'application/pdf' }));
-      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true }));
-    },
-    [...pdf],
-  );
+  await dropFile(page, 'dragenter', '2024-05-06 referral.pdf', 'application/pdf', pdf);
   await expect(page.getByTestId('drop-overlay')).toBeVisible();
   await shot(page, '20-drop-overlay');
-  await page.evaluate(
-    (bytes) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], '2024-05-06 referral.pdf', { type: 'application/pdf' }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    },
-    [...pdf],
-  );
+  await dropFile(page, 'drop', '2024-05-06 referral.pdf', 'application/pdf', pdf);
   await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
   await shot(page, '21-drop-report');
   await page.getByRole('button', { name: 'Done' }).click();
@@ -218,12 +227,7 @@ test('a hospital disc is imported through "Import disc or USB": one document per
 }) => {
   const errors = watchForPageErrors(page);
   const disc = await makeDisc(join(app.workDir, 'cdrom'));
-  await page.goto(app.openUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
-  await page.getByRole('button', { name: 'Continue to my records' }).click();
+  await createVault(page, app.openUrl);
 
   await page.getByRole('button', { name: 'Import disc or USB…' }).click();
   const dialog = page.getByTestId('import-dialog');
@@ -257,21 +261,9 @@ test('a hospital disc is imported through "Import disc or USB": one document per
 test('a C-CDA document dropped on the window is filed by its code and reads as a page', async ({ page, app }) => {
   const errors = watchForPageErrors(page);
   const xml = await readFile(join(process.cwd(), 'tests/fixtures/ccda/Progress_Note.xml'));
-  await page.goto(app.openUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I have saved my recovery key somewhere safe.').check();
-  await page.getByRole('button', { name: 'Continue to my records' }).click();
+  await createVault(page, app.openUrl);
   await expect(page.getByTestId('empty-vault')).toBeVisible();
-  await page.evaluate(
-    (bytes) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], 'Progress_Note.xml', { type: 'text/xml' }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    },
-    [...xml],
-  );
+  await dropFile(page, 'drop', 'Progress_Note.xml', 'text/xml', xml);
   await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Done' }).click();
   const table = page.getByTestId('document-table');
