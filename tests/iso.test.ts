@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makeDisc, type Disc } from './support/dicomFixtures';
@@ -79,5 +82,18 @@ describe('importing a disc image (.iso) directly', () => {
     const report = await runImport(vault, [notIso]);
     expect(report.failed).toEqual([{ path: notIso, reason: expect.stringMatching(/not an ISO 9660 image/) }]);
     expect(await vault.listDocuments()).toEqual([]);
+  });
+
+  it('reads a disc image inside a zip in place, without unpacking it', async () => {
+    const iso = await makeIso(disc, join(root, 'disc.iso'), true);
+    const zipPath = join(root, 'disc.zip');
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(await readFile(iso), 'export/disc.iso', { compress: false });
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(zipPath));
+    const report = await runImport(vault, [zipPath]);
+    expect(report).toMatchObject({ imported: 3, failed: [], skipped: 7, sourceKind: 'disc' });
+    const documents = await vault.listDocuments();
+    expect(documents.every((d) => d.source.path.startsWith(`${zipPath}/export/disc.iso/`))).toBe(true);
   });
 });

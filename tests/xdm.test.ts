@@ -27,7 +27,7 @@ function extrinsicObject(id: string, uri: string, title: string, loinc: string, 
     </rim:ExtrinsicObject>`;
 }
 
-async function writeXdmZip(path: string): Promise<void> {
+async function writeXdmZip(path: string, options: { nestedIn?: string } = {}): Promise<void> {
   const metadata = `<?xml version="1.0" encoding="UTF-8"?>
 <lcm:SubmitObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0" xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0">
   <rim:RegistryObjectList>
@@ -42,7 +42,15 @@ async function writeXdmZip(path: string): Promise<void> {
   zip.addBuffer(await makePdf(['Page 1 of 1', 'Marker: axolotl']), 'IHE_XDM/SUBSET01/DOC0001.PDF');
   zip.addBuffer(await readFile(CCD), 'IHE_XDM/SUBSET01/DOC0002.XML');
   zip.end();
-  await pipeline(zip.outputStream, createWriteStream(path));
+  if (!options.nestedIn) return pipeline(zip.outputStream, createWriteStream(path));
+  // A "download everything" zip with the package zip inside it.
+  const parts: Buffer[] = [];
+  for await (const part of zip.outputStream) parts.push(part as Buffer);
+  const outer = new yazl.ZipFile();
+  outer.addBuffer(Buffer.concat(parts), options.nestedIn);
+  outer.addBuffer(Buffer.from('Your records, as requested.'), 'cover letter.txt');
+  outer.end();
+  await pipeline(outer.outputStream, createWriteStream(path));
 }
 
 describe('importing an IHE XDM package (a portal download)', () => {
@@ -55,11 +63,8 @@ describe('importing an IHE XDM package (a portal download)', () => {
   });
   afterEach(() => cleanup());
 
-  it('files each document by the package metadata and skips the package files', async () => {
-    const zipPath = join(root, 'download.zip');
-    await writeXdmZip(zipPath);
-    const report = await runImport(vault, [zipPath]);
-    expect(report).toMatchObject({ imported: 2, failed: [], skipped: 3 }); // INDEX.HTM, README.TXT, METADATA.XML
+  /** The package's PDF, filed by what METADATA.XML says of it. */
+  async function expectFiledByMetadata(path: string): Promise<void> {
     const [pdf] = await vault.listDocuments({ text: 'axolotl' });
     expect(pdf).toMatchObject({
       title: 'Operative report, right knee arthroscopy',
@@ -67,10 +72,27 @@ describe('importing an IHE XDM package (a portal download)', () => {
       date: '2024-02-15',
       provider: 'Lakeside Surgical Center',
       mediaType: 'application/pdf',
+      source: { path },
     });
+  }
+
+  it('files each document by the package metadata and skips the package files', async () => {
+    const zipPath = join(root, 'download.zip');
+    await writeXdmZip(zipPath);
+    const report = await runImport(vault, [zipPath]);
+    expect(report).toMatchObject({ imported: 2, failed: [], skipped: 3 }); // INDEX.HTM, README.TXT, METADATA.XML
+    await expectFiledByMetadata(`${zipPath}/IHE_XDM/SUBSET01/DOC0001.PDF`);
     // The C-CDA without metadata of its own in the package is filed from its header.
     expect((await vault.listDocuments({ type: 'care-summary' })).map((d) => d.title)).toEqual([
       'Patient Chart Summary',
     ]);
+  });
+
+  it('works the same for a package zip inside another zip', async () => {
+    const zipPath = join(root, 'everything.zip');
+    await writeXdmZip(zipPath, { nestedIn: 'xdm/package.zip' });
+    const report = await runImport(vault, [zipPath]);
+    expect(report).toMatchObject({ imported: 3, failed: [], skipped: 3 }); // the two documents and the letter
+    await expectFiledByMetadata(`${zipPath}/xdm/package.zip/IHE_XDM/SUBSET01/DOC0001.PDF`);
   });
 });

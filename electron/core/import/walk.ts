@@ -2,9 +2,9 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ImportFailure } from '../../../shared/imports';
 import { describeIoError } from '../errors';
-import { isIsoName, listIso } from './iso/isoImage';
+import { openArchive } from './archive/archives';
+import { isArchiveName } from './archive/nesting';
 import { isSystemFile } from './systemFiles';
-import { isZipName, listZip } from './zip/zipArchive';
 import type { FoundFile } from './types';
 
 export interface WalkResult {
@@ -42,16 +42,15 @@ export async function walkSources(paths: readonly string[], signal?: AbortSignal
     if (info.isDirectory()) await walkFolder(root, root, result, seen, signal);
     else addFile(root, basename(root), info.size, result, seen);
   }
-  // A zip (a zipped disc, a portal download) or a disc image stands for the files inside it.
+  // A zip (a zipped disc, a portal download) or a disc image stands for the files inside it,
+  // those of the archives inside it included.
   const expanded: FoundFile[] = [];
   for (const file of result.files) {
-    if (!isZipName(file.path) && !isIsoName(file.path)) {
+    if (!isArchiveName(file.path)) {
       expanded.push(file);
       continue;
     }
-    const archive = isZipName(file.path)
-      ? await listZip(file.path, file.relativePath)
-      : await listIso(file.path, file.relativePath);
+    const archive = await openArchive(file.path, file.relativePath);
     archives.push(archive);
     expanded.push(...archive.files);
     result.failed.push(...archive.failed);

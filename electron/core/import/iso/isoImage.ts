@@ -1,57 +1,44 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import type { ImportFailure } from '../../../../shared/imports';
-import type { FoundFile } from '../types';
 import { isSystemFile } from '../systemFiles';
+import { NestedListing, isArchiveName, tooDeep, type ArchiveListing, type ArchiveScope } from '../archive/nesting';
+import { sliceAccess, type RandomAccess } from '../archive/randomAccess';
 
 /**
  * An ISO 9660 disc image (what a CD is, copied to a file) read in place: its directory tree is
  * listed and each file read from its extent when its turn comes. Joliet names (long, mixed case)
  * are used when the image has them, else the primary names without their `;1` version.
- * Every extent must lie inside the image; loops and absurd trees are refused.
+ * Every extent must lie inside the image; loops and absurd trees are refused. A zip or disc
+ * image on it is listed in place too (see `NESTING_LIMITS`).
  */
 const SECTOR = 2048;
 const MAX_ENTRIES = 200_000;
 const MAX_DEPTH = 64;
 const READ_CHUNK = 1024 * 1024;
 
-export interface IsoListing {
-  files: FoundFile[];
-  failed: ImportFailure[];
-  skipped: number;
-  close(): Promise<void>;
-}
-
-export function isIsoName(path: string): boolean {
-  return /\.iso$/i.test(path);
-}
-
 interface Directory {
   extent: number;
   length: number;
 }
 
-export async function listIso(isoPath: string, relativeBase: string): Promise<IsoListing> {
-  const damaged = (detail: string): IsoListing => ({
+export async function listIso(
+  access: RandomAccess,
+  isoPath: string,
+  relativeBase: string,
+  scope: ArchiveScope,
+): Promise<ArchiveListing> {
+  const damaged = (detail: string): ArchiveListing => ({
     files: [],
     failed: [{ path: isoPath, reason: `The disc image is damaged or not an ISO 9660 image (${detail}).` }],
     skipped: 0,
     close: async () => {},
   });
-  let handle: FileHandle;
-  try {
-    handle = await open(isoPath, 'r');
-  } catch {
-    return damaged('it cannot be opened');
-  }
-  const size = (await handle.stat()).size;
+  const size = access.size;
   const readAt = async (offset: number, length: number): Promise<Buffer> => {
     if (offset < 0 || length < 0 || offset + length > size) throw new Error('a directory points outside the image');
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    if (bytesRead !== length) throw new Error('the image is cut short');
+    const buffer = await access.read(offset, length);
+    if (buffer.length !== length) throw new Error('the image is cut short');
     return buffer;
   };
-  const listing: IsoListing = { files: [], failed: [], skipped: 0, close: () => handle.close() };
+  const listing = new NestedListing();
 
   try {
     let primary: Directory | null = null;
@@ -108,11 +95,30 @@ export async function listIso(isoPath: string, relativeBase: string): Promise<Is
             listing.skipped++;
             continue;
           }
+          if (isArchiveName(name)) {
+            const innerPath = `${isoPath}/${inside}`;
+            const refusal = tooDeep(scope, innerPath);
+            if (refusal) {
+              listing.failed.push({ path: innerPath, reason: refusal });
+              continue;
+            }
+            if (entry.extent * SECTOR + entry.length > size) {
+              listing.failed.push({ path: innerPath, reason: 'This archive lies past the end of the disc image.' });
+              continue;
+            }
+            const opened = await scope.openInner(
+              sliceAccess(access, entry.extent * SECTOR, entry.length),
+              innerPath,
+              `${relativeBase}/${inside}`,
+            );
+            listing.add(opened);
+            continue;
+          }
           listing.files.push({
             path: `${isoPath}/${inside}`,
             relativePath: `${relativeBase}/${inside}`,
             bytes: entry.length,
-            content: { chunks: () => readExtent(handle, entry) },
+            content: { chunks: () => readExtent(access, entry) },
           });
         }
       }
@@ -120,7 +126,7 @@ export async function listIso(isoPath: string, relativeBase: string): Promise<Is
     await walk(root, [], 0);
   } catch (error) {
     if (listing.files.length === 0) {
-      await handle.close();
+      await listing.close();
       return damaged((error as Error).message);
     }
     listing.failed.push({
@@ -140,15 +146,15 @@ function decodeName(raw: Buffer, names: 'joliet' | 'primary'): string {
   return raw.toString('latin1').replace(/;\d+$/, '').replace(/\.$/, '');
 }
 
-async function* readExtent(handle: FileHandle, entry: Directory): AsyncGenerator<Buffer> {
+async function* readExtent(access: RandomAccess, entry: Directory): AsyncGenerator<Buffer> {
   let done = 0;
   while (done < entry.length) {
     const length = Math.min(READ_CHUNK, entry.length - done);
-    const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, entry.extent * SECTOR + done);
+    const start = entry.extent * SECTOR + done;
+    const buffer = start < access.size ? await access.read(start, length) : Buffer.alloc(0);
     // A file past the end of a cut-short image fails when read, with the others still imported.
-    if (bytesRead === 0) throw new Error('the disc image is cut short');
-    done += bytesRead;
-    yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+    if (buffer.length === 0) throw new Error('the disc image is cut short');
+    done += buffer.length;
+    yield buffer;
   }
 }
