@@ -1,3 +1,4 @@
+import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImport } from '../electron/core/import/runImport';
@@ -146,5 +147,60 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
     // A file that failed left nothing behind: no document of it, not even the export itself.
     expect(bad.imported).toBe(0);
     expect((await vault.listDocuments()).filter((d) => d.source.path.includes('/bad/'))).toEqual([]);
+  });
+
+  describe('files too big, too deep or too many to read (each refused, its neighbour imported)', () => {
+    const coverage = JSON.stringify({
+      resourceType: 'Coverage',
+      period: { start: '2024-01-01' },
+      payor: [{ display: 'Acme' }],
+    });
+
+    /** Imports `bad` next to a good file; the one failure is `bad`'s, and the good file is in. */
+    async function importBeside(bad: string): Promise<string> {
+      await writeFile(join(root, 'in/good.json'), coverage);
+      const report = await runImport(vault, [join(root, 'in')]);
+      expect(report.failed.map((failure) => failure.path)).toEqual([join(root, 'in', bad)]);
+      expect((await vault.listDocuments({ type: 'coverage-document' })).map((d) => d.provider)).toEqual(['Acme']);
+      return report.failed[0]!.reason;
+    }
+
+    it('refuses a file over 64 MiB by its size, without reading it', async () => {
+      // Sparse: 64 GiB that take no disk and that no test could read through in time.
+      const huge = join(root, 'in/huge.json');
+      await writeTree(root, { 'in/huge.json': '{"resourceType":"Bundle","entry":[' });
+      await truncate(huge, 64 * 1024 ** 3);
+      expect(await importBeside('huge.json')).toBe(
+        'The FHIR file is implausibly large (over 64 MiB); it was not read.',
+      );
+      expect(await vault.blobs.listStored()).toHaveLength(2); // the good file and its coverage document
+    });
+
+    it('refuses JSON nested 100,000 deep instead of overflowing the stack', async () => {
+      // JSON.parse copes; the code that reads a report's categories (recursive) would not.
+      const deep = `{"resourceType":"DiagnosticReport","category":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      await writeTree(root, { 'in/deep.json': deep });
+      expect(await importBeside('deep.json')).toBe(
+        'The FHIR file nests deeper than 100 levels, which no real record does; it was not read.',
+      );
+    });
+
+    it('refuses a Bundle of more than 100,000 resources whole, not cut to its first ones', async () => {
+      const entry = { resource: { resourceType: 'Basic' } };
+      const bundle = { resourceType: 'Bundle', entry: Array.from({ length: 100_001 }, () => entry) };
+      await writeTree(root, { 'in/many.json': JSON.stringify(bundle) });
+      expect(await importBeside('many.json')).toBe(
+        'The FHIR file holds more than 100000 resources, more than Medvault reads from one file; it was not read.',
+      );
+      expect((await vault.listDocuments()).filter((d) => d.source.path.includes('many.json'))).toEqual([]);
+    });
+
+    it('refuses an NDJSON file with a line over 16 MiB', async () => {
+      const line = JSON.stringify({ resourceType: 'DocumentReference', description: 'x'.repeat(16 * 1024 * 1024) });
+      await writeTree(root, { 'in/bulk.ndjson': `${coverage}\n${line}\n` });
+      expect(await importBeside('bulk.ndjson')).toBe(
+        'Line 2 of the NDJSON file is over 16 MiB, more than one FHIR resource should be; the file was not read.',
+      );
+    });
   });
 });

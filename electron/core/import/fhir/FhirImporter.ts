@@ -4,8 +4,8 @@ import { LOINC_DOCUMENT_TYPES } from '../ccda/documentTypes';
 import { titleFromFileName } from '../files/suggest';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer } from '../types';
+import { FHIR_LIMITS, parseFhirJson, tooLarge, tooManyResources } from './fhirJson';
 
-const MAX_FHIR_BYTES = 64 * 1024 * 1024;
 const FHIR_MEDIA_TYPE = 'application/fhir+json';
 
 type Resource = Record<string, unknown> & { resourceType?: unknown };
@@ -33,8 +33,11 @@ export class FhirImporter implements Importer {
   }
 
   async importFile(file: FoundFile, _head: Buffer, context: ImportContext): Promise<FileOutcome> {
-    const staged = await context.stage(file, { keepBytesUpTo: MAX_FHIR_BYTES });
-    if (!staged.bytes) throw new UnreadableFileError('The FHIR file is implausibly large (over 64 MiB).');
+    // Judged by its size before a byte is read: a huge file is neither read nor stored.
+    const large = tooLarge(file.bytes);
+    if (large) throw new UnreadableFileError(large);
+    const staged = await context.stage(file, { keepBytesUpTo: FHIR_LIMITS.fileBytes });
+    if (!staged.bytes) throw new UnreadableFileError(tooLarge(Infinity)!); // it grew while being read
     const resources = parseResources(staged.bytes, file.path);
     if (staged.existing) return { kind: 'duplicate', documentId: staged.existing.documentId };
 
@@ -101,15 +104,7 @@ export class FhirImporter implements Importer {
 }
 
 function parseResources(bytes: Buffer, path: string): Resource[] {
-  const text = bytes.toString('utf8');
-  const values: unknown[] = [];
-  try {
-    if (/\.ndjson$/i.test(path)) {
-      for (const line of text.split('\n')) if (line.trim()) values.push(JSON.parse(line));
-    } else values.push(JSON.parse(text));
-  } catch {
-    throw new UnreadableFileError('The FHIR file is not valid JSON.');
-  }
+  const values = parseFhirJson(bytes.toString('utf8'), /\.ndjson$/i.test(path));
   const resources: Resource[] = [];
   for (const value of values) {
     const resource = value as Resource;
@@ -121,6 +116,8 @@ function parseResources(bytes: Buffer, path: string): Resource[] {
         if (entry?.resource && typeof entry.resource.resourceType === 'string') resources.push(entry.resource);
       }
     } else resources.push(resource);
+    const many = tooManyResources(resources.length);
+    if (many) throw new UnreadableFileError(many);
   }
   return resources;
 }
