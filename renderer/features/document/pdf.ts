@@ -1,9 +1,10 @@
 /**
- * pdf.js, loaded on first use (it is large) with its worker from our own origin. The CSP allows
- * no eval, so pdf.js must not try to compile fonts with `new Function`.
+ * pdf.js, loaded on first use (it is large) with its worker from our own origin; documents are
+ * opened with `PDF_VIEW_OPTIONS` (nothing in a PDF runs).
  */
 import type * as PdfJs from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import { PDF_VIEW_OPTIONS } from './pdfOptions';
 
 let loading: Promise<typeof PdfJs> | null = null;
 
@@ -17,10 +18,5 @@ export function loadPdfJs(): Promise<typeof PdfJs> {
 
 export async function openPdf(url: string) {
   const pdfjs = await loadPdfJs();
-  return pdfjs.getDocument({
-    url,
-    isEvalSupported: false,
-    // The core serves the bytes with Range support; let pdf.js read only what it shows.
-    disableAutoFetch: true,
-  });
+  return pdfjs.getDocument({ url, ...PDF_VIEW_OPTIONS });
 }

@@ -75,6 +75,7 @@ export class CcdaImporter implements Importer {
     const stagedPdf = await context.stage(pdfFile, { keepBytesUpTo: 0, findDuplicate: false });
     const extracted = await this.pdf.extract(pdf);
     const text = extracted.kind === 'text' ? extracted.text : '';
+    if (extracted.kind === 'text') for (const warning of extracted.warnings) context.warn(file, warning);
     const parts: StagedFile[] = [stagedPdf, staged];
     const documentId = await context.commitFiles(parts, async (tx, blobIdOf) => {
       return insertDocument(tx, {

@@ -233,6 +233,7 @@ export class DicomImporter implements Importer {
       }
       const extracted = await this.pdf.extract(pdf);
       if (extracted.kind === 'text') text = extracted.text;
+      if (extracted.kind === 'text') for (const warning of extracted.warnings) context.warn(file, warning);
     }
     return context.commitFiles(toCommit, async (tx, blobIdOf) => {
       const files = [{ blobId: blobIdOf(staged), originalPath: file.path, mediaType: DICOM_MEDIA_TYPE }];

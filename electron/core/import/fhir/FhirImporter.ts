@@ -73,6 +73,7 @@ export class FhirImporter implements Importer {
         if (mediaType === 'application/pdf') {
           const extracted = await this.pdf.extract(bytes);
           if (extracted.kind === 'text') text = `${extracted.text}\n${text}`;
+          if (extracted.kind === 'text') for (const warning of extracted.warnings) context.warn(file, warning);
         } else if (mediaType.startsWith('text/')) text = `${bytes.toString('utf8')}\n${text}`;
       } else if (derived.attachment?.url) {
         const note = `The content of this document (${derived.attachment.url}) was not included in the download; Medvault never fetches it.`;

@@ -82,6 +82,7 @@ export class FileImporter implements Importer {
     switch (result.kind) {
       case 'text':
         suggestion.title = usablePdfTitle(result.title) ?? suggestion.title;
+        for (const warning of result.warnings) context.warn(file, warning);
         return result.text;
       case 'password-protected':
         context.warn(file, 'The PDF is password-protected, so its text could not be indexed for search.');

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers';
+import { describeActiveContent } from './activeContent';
 import type { PdfTextRequest, PdfTextResponse } from './pdfTextProtocol';
 
 export type PdfTextResult =
-  | { kind: 'text'; text: string; pageCount: number; title: string | null }
+  /** `warnings`: what in the PDF could act (scripts, Launch, embedded files), as the report's sentences. */
+  | { kind: 'text'; text: string; pageCount: number; title: string | null; warnings: string[] }
   | { kind: 'password-protected' }
   | { kind: 'damaged'; detail: string }
   | { kind: 'too-slow' };
@@ -76,8 +78,8 @@ class PdfWorkerSlot {
       const onMessage = (response: PdfTextResponse) => {
         if (response.id !== id) return;
         if (response.ok) {
-          const { text, pageCount, title } = response;
-          done({ kind: 'text', text, pageCount, title }, false);
+          const { text, pageCount, title, active } = response;
+          done({ kind: 'text', text, pageCount, title, warnings: describeActiveContent(active) }, false);
         } else if (response.errorName === 'PasswordException') {
           done({ kind: 'password-protected' }, false);
         } else {

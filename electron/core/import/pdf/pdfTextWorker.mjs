@@ -8,9 +8,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { findDocumentActions, findPageActions, newFindings, scanPdfObjects, summarize } from './pdfActiveContent.mjs';
 
 /** @param {{ id: number, data: Uint8Array, maxChars: number }} request */
 async function extract(request) {
+  const scanned = scanPdfObjects(request.data); // before pdf.js takes the bytes
+  const found = newFindings();
   const task = getDocument({
     data: request.data,
     isEvalSupported: false,
@@ -20,6 +23,7 @@ async function extract(request) {
   });
   try {
     const pdf = await task.promise;
+    await findDocumentActions(pdf, found);
     const parts = [];
     let length = 0;
     for (let pageNumber = 1; pageNumber <= pdf.numPages && length < request.maxChars; pageNumber++) {
@@ -32,6 +36,7 @@ async function extract(request) {
         .trim();
       parts.push(text);
       length += text.length;
+      await findPageActions(page, found);
       page.cleanup();
     }
     const meta = await pdf.getMetadata().catch(() => null);
@@ -42,6 +47,7 @@ async function extract(request) {
       text: parts.join('\n\n').slice(0, request.maxChars),
       pageCount: pdf.numPages,
       title: typeof info.Title === 'string' ? info.Title : null,
+      active: summarize(found, scanned),
     };
   } catch (error) {
     return { id: request.id, ok: false, errorName: error?.name ?? 'Error', message: String(error?.message ?? error) };
