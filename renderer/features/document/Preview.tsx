@@ -1,58 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { documentFileUrl } from '../../../shared/api';
 import type { DicomStudySummary, DocumentFile } from '../../../shared/documents';
-import { formatBytes, plural } from '../../lib/format';
-import { Spinner } from '../../ui/Spinner';
+import { plural } from '../../lib/format';
 import { PdfPreview } from './PdfPreview';
 import { ReadablePreview } from './ReadablePreview';
+import { TextPreview } from './TextPreview';
 
-/** Text previews read at most this much (a Range request): enough to recognise the document. */
-const TEXT_PREVIEW_BYTES = 512 * 1024;
 /** What an <img> can show in Chromium (TIFF cannot be shown without a decoder). */
 const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/avif']);
-
-function TextPreview({ url, bytes }: { url: string; bytes: number }) {
-  const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const partial = bytes > TEXT_PREVIEW_BYTES;
-
-  useEffect(() => {
-    const controller = new AbortController();
-    fetch(url, {
-      signal: controller.signal,
-      credentials: 'same-origin',
-      headers: partial ? { Range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` } : {},
-    })
-      .then(async (response) => {
-        if (!response.ok) throw new Error(String(response.status));
-        setText(new TextDecoder('utf-8', { fatal: false }).decode(await response.arrayBuffer()));
-      })
-      .catch(() => {
-        if (!controller.signal.aborted) setError('This text cannot be shown.');
-      });
-    return () => controller.abort();
-  }, [url, partial]);
-
-  if (error) return <p className="preview-message">{error}</p>;
-  if (text === null)
-    return (
-      <div className="preview-message">
-        <Spinner label="Loading…" />
-      </div>
-    );
-  return (
-    <>
-      <pre className="text-preview" tabIndex={0} aria-label="Text of the document">
-        {text}
-      </pre>
-      {partial && (
-        <p className="preview-note">
-          Showing the first {formatBytes(TEXT_PREVIEW_BYTES)} of {formatBytes(bytes)}.
-        </p>
-      )}
-    </>
-  );
-}
 
 function ImagePreview({ url, title }: { url: string; title: string }) {
   const [failed, setFailed] = useState(false);
@@ -101,7 +56,8 @@ export function Preview({
   else if (BROWSER_IMAGES.has(type)) body = <ImagePreview url={url} title={title} />;
   else if (type.startsWith('text/')) body = <TextPreview url={url} bytes={file.bytes} />;
   else if (type === 'application/dicom' && dicom) body = <StudySummary dicom={dicom} />;
-  else if (type === 'application/xml') body = <ReadablePreview documentId={documentId} />;
+  else if (type === 'application/xml' || type === 'application/fhir+json')
+    body = <ReadablePreview documentId={documentId} url={url} bytes={file.bytes} />;
   else
     body = (
       <p className="preview-message">
