@@ -83,7 +83,7 @@ export interface Api {
   listDocuments(args: DocumentFilter): VaultDocument[];
   getFacets(): LibraryFacets;
   getDocument(args: { id: string }): DocumentDetails;
-  /** A clinical document (C-CDA) laid out as plain text for reading; null for other documents. */
+  /** A C-CDA or FHIR document (EOB, claim, coverage, an export…) laid out as plain text for reading; null for others. */
   getReadableDocument(args: { id: string }): ReadableDocument | null;
   editDocument(args: { id: string; edit: DocumentEdit }): VaultDocument;
   browseFolder(args: { path: string | null }): FolderListing;

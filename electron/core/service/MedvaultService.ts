@@ -16,8 +16,7 @@ import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
 import type { PatientIdentity } from '../../../shared/imports';
 import type { ReadableDocument } from '../../../shared/readable';
 import { getOwner, setOwner } from '../documents/owner';
-import { CcdaReadError } from '../import/ccda/parseCcda';
-import { readableCcda } from '../import/ccda/readableCcda';
+import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
@@ -139,16 +138,11 @@ export class MedvaultService implements ServiceMethods {
   async getReadableDocument({ id }: { id: string }): Promise<ReadableDocument | null> {
     const document = await this.getDocument({ id });
     const file = document.files[0];
-    if (!file || file.mediaType !== 'application/xml') return null;
+    if (!file || !hasReadableView(file.mediaType)) return null;
     const source = await this.fileForViewer(document.id, file.position);
     const parts: Buffer[] = [];
     for await (const part of source.read({ start: 0, end: source.bytes })) parts.push(part);
-    try {
-      return readableCcda(Buffer.concat(parts));
-    } catch (error) {
-      if (error instanceof CcdaReadError) throw new MedvaultError('invalid-argument', error.message);
-      throw error;
-    }
+    return readableView(file.mediaType, Buffer.concat(parts));
   }
 
   async editDocument({ id, edit }: { id: string; edit: DocumentEdit }) {
