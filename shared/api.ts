@@ -49,6 +49,8 @@ export interface VaultStatus {
 export interface LibraryFacets {
   total: number;
   categories: { category: RecordCategory; count: number }[];
+  /** Documents whose suggested type or date the patient should check. */
+  needsReview: number;
   providers: string[];
   tags: string[];
 }

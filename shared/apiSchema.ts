@@ -22,6 +22,7 @@ const documentFilter = z
     provider: text(200).optional(),
     tag: text(64).optional(),
     text: text(500).optional(),
+    needsReview: z.boolean().optional(),
   })
   .strict();
 
@@ -33,6 +34,7 @@ const documentEdit = z
     provider: text(200).nullable().optional(),
     addTags: z.array(text(64)).max(50).optional(),
     removeTags: z.array(text(64)).max(50).optional(),
+    reviewed: z.literal(true).optional(),
   })
   .strict();
 

@@ -16,6 +16,24 @@ export interface DicomStudySummary {
   studyDescription: string | null;
 }
 
+/** The fields Medvault suggests on import, each with why. */
+export type SuggestedField = 'type' | 'date' | 'provider';
+
+/** Why a field has the value it was given on import: how sure Medvault is (0–1) and what it went by. */
+export interface SuggestionBasis {
+  confidence: number;
+  /** Short and specific, shown to the patient: "LOINC 18842-5", "phrase 'Explanation of Benefits'". */
+  reason: string;
+}
+
+export type SuggestionBases = Partial<Record<SuggestedField, SuggestionBasis>>;
+
+/**
+ * Below this confidence a suggested type or date is not trusted: the document is marked
+ * "needs review" until the patient confirms or edits it.
+ */
+export const REVIEW_THRESHOLD = 0.6;
+
 export interface VaultDocument {
   id: string;
   title: string;
@@ -30,6 +48,10 @@ export interface VaultDocument {
   importedAt: string;
   /** Fields the patient changed by hand; later imports never overwrite them. */
   editedFields: EditableField[];
+  /** What each suggested field went by, for the fields the patient has not set themselves. */
+  suggested: SuggestionBases;
+  /** A suggested type or date is unsure (or unknown) and the patient has not looked yet. */
+  needsReview: boolean;
   dicom?: DicomStudySummary;
 }
 
@@ -58,6 +80,8 @@ export interface DocumentFilter {
   provider?: string;
   tag?: string;
   text?: string;
+  /** Only documents whose suggested type or date the patient should check. */
+  needsReview?: boolean;
 }
 
 export interface DocumentEdit {
@@ -68,6 +92,8 @@ export interface DocumentEdit {
   provider?: string | null;
   addTags?: string[];
   removeTags?: string[];
+  /** The patient has looked at the suggestions and accepts them: no longer "needs review". */
+  reviewed?: boolean;
 }
 
 export function isIsoDate(value: string): boolean {

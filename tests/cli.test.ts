@@ -271,8 +271,11 @@ describe('medvault CLI', () => {
     const xray = idOf.get('scans/knee-xray-photo.jpg')!;
     const note = idOf.get('notes/visit 03-14-2021.txt')!;
 
-    expect(ids(await listJson('--category', 'medical-record'))).toEqual([lipid, xray].sort());
-    expect(ids(await listJson('--type', 'lab-result'))).toEqual([lipid]);
+    const cbc = idOf.get('labs/cbc.pdf')!;
+    const discharge = idOf.get('mixed/discharge.pdf')!;
+    // The x-ray was filed by hand; the PDFs by their text ("Complete blood count … g/dL").
+    expect(ids(await listJson('--category', 'medical-record'))).toEqual([lipid, xray, cbc, discharge].sort());
+    expect(ids(await listJson('--type', 'lab-result'))).toEqual([lipid, cbc].sort());
 
     // The note's date comes from its name (US order, 03-14-2021).
     const in2021 = await listJson('--from', '2021-01-01', '--to', '2021-03-31');

@@ -30,9 +30,11 @@ describe('importing plain files', () => {
       title: 'Lipid panel', // from the PDF's own metadata
       date: '2023-04-05', // from the file name
       mediaType: 'application/pdf',
-      type: 'other-record',
-      category: 'other-designated-record',
+      type: 'lab-result', // from its text (a lipid panel with reference ranges)
+      category: 'medical-record',
       source: { kind: 'file' },
+      suggested: { date: { confidence: 0.7, reason: 'date in the file name' } },
+      needsReview: false,
     });
     // A PDF's creation date is when the file was made (often the day a portal exported it), not
     // the date of service: it is not offered as the document's date.

@@ -39,7 +39,8 @@ describe('importing a disc image (.iso) directly', () => {
     const report = await runImport(vault, [iso]);
     expect(report).toMatchObject({ imported: 3, failed: [], skipped: 7, sourceKind: 'disc' });
     const documents = await vault.listDocuments();
-    expect(documents.map((d) => d.type).sort()).toEqual(['imaging-study', 'imaging-study', 'other-record']);
+    // The disc's loose report PDF is filed by its text ("Radiology report … findings").
+    expect(documents.map((d) => d.type).sort()).toEqual(['imaging-report', 'imaging-study', 'imaging-study']);
     const ct = documents.find((d) => d.dicom?.studyInstanceUid === disc.ct.studyInstanceUid)!;
     expect(ct.dicom?.instanceCount).toBe(disc.ct.instances.length);
     const files = await vault.db.read((q) =>

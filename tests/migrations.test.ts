@@ -86,7 +86,7 @@ describe('schema migrations', () => {
         ['a'.repeat(32)],
       );
     });
-    expect(await migrate(db)).toEqual({ from: 1, to: 2 });
+    expect(await migrate(db, MIGRATIONS.slice(0, 2))).toEqual({ from: 1, to: 2 });
     expect(await db.read((q) => q.all('SELECT document_id, import_run_id FROM document_files'))).toEqual([
       { document_id: 'doc1', import_run_id: 'run1' },
     ]);
@@ -95,6 +95,31 @@ describe('schema migrations', () => {
     );
     expect(table?.sql).toMatch(/sop_instance_uid TEXT NOT NULL UNIQUE/);
     expect(table?.sql).toMatch(/\)\s*STRICT$/);
+  });
+
+  it('003 records suggestion bases and marks documents filed without a type or date for review', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 2))).toEqual({ from: 0, to: 2 });
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO import_runs (id, source_kind, sources, status, started_at)
+                    VALUES ('run1', 'file', '[]', 'completed', '2024-01-01T00:00:00Z')`);
+      const insert = `INSERT INTO documents (id, title, type, date, source_kind, source_path, media_type, bytes,
+                                             import_run_id, imported_at, updated_at, edited_fields)
+                      VALUES (?, 'Doc', ?, ?, 'file', '/x', 'text/plain', 3, 'run1', 'now', 'now', ?)`;
+      await tx.run(insert, ['known', 'lab-result', '2024-02-03', '[]']);
+      await tx.run(insert, ['untyped', 'other-record', '2024-02-03', '[]']);
+      await tx.run(insert, ['undated', 'lab-result', null, '[]']);
+      await tx.run(insert, ['patient-set', 'other-record', '2024-02-03', '["type"]']);
+    });
+    expect(await migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(await db.read((q) => q.all('SELECT id, needs_review, suggested FROM documents ORDER BY id'))).toEqual([
+      { id: 'known', needs_review: 0, suggested: '{}' },
+      { id: 'patient-set', needs_review: 0, suggested: '{}' },
+      { id: 'undated', needs_review: 1, suggested: '{}' },
+      { id: 'untyped', needs_review: 1, suggested: '{}' },
+    ]);
+    await expect(
+      db.transaction((tx) => tx.run(`UPDATE documents SET suggested = 'not json' WHERE id = 'known'`)),
+    ).rejects.toThrow(/CHECK/);
   });
 
   it('leaves a current database as it is', async () => {

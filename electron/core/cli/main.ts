@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { DocumentEdit, DocumentFilter, DocumentDetails, VaultDocument } from '../../../shared/documents';
+import type {
+  DocumentEdit,
+  DocumentFilter,
+  DocumentDetails,
+  SuggestionBasis,
+  VaultDocument,
+} from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/documents';
 import type { ImportProgress } from '../../../shared/imports';
 import { RECORD_TYPES, isRecordCategory, isRecordType } from '../../../shared/recordSet';
@@ -22,10 +28,11 @@ Commands:
   init                                  create a vault (prints the recovery key once)
   import PATH... [--json]               import files and folders
   list [--json] [--category C] [--type T] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-       [--provider P] [--tag T] [--text QUERY]
+       [--provider P] [--tag T] [--text QUERY] [--needs-review]
   show ID [--json]                      one document, with its files
   tag ID [--type T] [--date YYYY-MM-DD|unknown] [--provider P] [--title S]
-         [--add-tag T]... [--remove-tag T]...
+         [--add-tag T]... [--remove-tag T]... [--reviewed]
+                                        correct a document; --reviewed accepts its suggestions
   verify [--json]                       check the database and every file's integrity
   passphrase                            change the passphrase
   owner [--name N] [--patient-id ID] [--clear]
@@ -62,6 +69,8 @@ const OPTIONS = {
   name: { type: 'string' },
   'patient-id': { type: 'string' },
   clear: { type: 'boolean' },
+  'needs-review': { type: 'boolean' },
+  reviewed: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -297,6 +306,7 @@ function filterFrom(values: Values): DocumentFilter {
   if (values.provider !== undefined) filter.provider = values.provider;
   if (values.tag !== undefined) filter.tag = values.tag;
   if (values.text !== undefined) filter.text = values.text;
+  if (values['needs-review']) filter.needsReview = true;
   return filter;
 }
 
@@ -320,8 +330,18 @@ async function list(vault: Vault, filter: DocumentFilter, values: Values, io: Io
     io.out('No documents match.');
     return EXIT.ok;
   }
-  const rows = documents.map((d) => [d.id, d.date ?? '—', d.type, d.title, d.provider ?? '', d.tags.join(', ')]);
+  const rows = documents.map((d) => [
+    d.id,
+    d.date ?? '—',
+    d.needsReview ? `${d.type}?` : d.type,
+    d.title,
+    d.provider ?? '',
+    d.tags.join(', '),
+  ]);
   io.out(table(['ID', 'DATE', 'TYPE', 'TITLE', 'PROVIDER', 'TAGS'], rows));
+  const unsure = documents.filter((d) => d.needsReview).length;
+  if (unsure > 0)
+    io.out(`\n? ${unsure} need${unsure === 1 ? 's' : ''} review: see "medvault show ID", then "medvault tag ID".`);
   return EXIT.ok;
 }
 
@@ -353,18 +373,25 @@ function describeDocument(d: DocumentDetails): string {
   const lines = [
     `${d.title}`,
     `  id:         ${d.id}`,
-    `  type:       ${d.type} (${d.category})`,
-    `  date:       ${d.date ?? 'unknown'}`,
-    `  provider:   ${d.provider ?? 'unknown'}`,
+    `  type:       ${d.type} (${d.category})${why(d.suggested.type)}`,
+    `  date:       ${d.date ?? 'unknown'}${why(d.suggested.date)}`,
+    `  provider:   ${d.provider ?? 'unknown'}${why(d.suggested.provider)}`,
     `  tags:       ${d.tags.join(', ') || 'none'}`,
     `  source:     ${d.source.kind}: ${d.source.path}`,
     `  media type: ${d.mediaType}, ${d.bytes} bytes`,
     `  imported:   ${d.importedAt}`,
   ];
   if (d.editedFields.length) lines.push(`  edited:     ${d.editedFields.join(', ')}`);
+  if (d.needsReview)
+    lines.push('  review:     needed — check the type and date ("medvault tag ID --reviewed" if right)');
   if (d.files.length > 1) lines.push(`  files:      ${d.files.length}`);
   if (d.textExcerpt) lines.push('', `  ${d.textExcerpt.replace(/\s+/g, ' ').slice(0, 300)}…`);
   return lines.join('\n');
+}
+
+/** How sure the suggestion is and what it went by, after the value. */
+function why(basis: SuggestionBasis | undefined): string {
+  return basis ? `  — suggested, ${Math.round(basis.confidence * 100)}%: ${basis.reason}` : '';
 }
 
 function editFrom(values: Values): DocumentEdit {
@@ -379,10 +406,11 @@ function editFrom(values: Values): DocumentEdit {
   if (values.title !== undefined) edit.title = values.title;
   if (values['add-tag']) edit.addTags = values['add-tag'];
   if (values['remove-tag']) edit.removeTags = values['remove-tag'];
+  if (values.reviewed) edit.reviewed = true;
   if (Object.keys(edit).length === 0) {
     throw new MedvaultError(
       'invalid-argument',
-      'Nothing to change: give --type, --date, --provider, --title, --add-tag or --remove-tag.',
+      'Nothing to change: give --type, --date, --provider, --title, --add-tag, --remove-tag or --reviewed.',
     );
   }
   return edit;

@@ -5,9 +5,10 @@ import type {
   DocumentFilter,
   DocumentSourceKind,
   EditableField,
+  SuggestionBases,
   VaultDocument,
 } from '../../../shared/documents';
-import { isIsoDate } from '../../../shared/documents';
+import { isIsoDate, REVIEW_THRESHOLD } from '../../../shared/documents';
 import {
   DEFAULT_RECORD_TYPE,
   isRecordType,
@@ -26,6 +27,8 @@ export interface DocumentSuggestion {
   provider: string | null;
   tags?: string[];
   dicom?: DicomStudySummary;
+  /** Why each field has its value (confidence and reason), where the importer knows. */
+  basis?: SuggestionBases;
 }
 
 export interface NewDocument extends DocumentSuggestion {
@@ -56,6 +59,8 @@ interface DocumentRow {
   edited_fields: string;
   dicom: string | null;
   import_run_id: string;
+  suggested: string;
+  needs_review: number;
 }
 
 const SELECT_DOCUMENTS = `
@@ -64,12 +69,15 @@ const SELECT_DOCUMENTS = `
             SELECT tg.name FROM document_tags dt JOIN tags tg ON tg.id = dt.tag_id
             WHERE dt.document_id = d.id ORDER BY tg.name COLLATE NOCASE)) AS tags,
          d.source_kind, d.source_path, d.media_type, d.bytes, d.imported_at, d.edited_fields,
-         d.dicom, d.import_run_id
+         d.dicom, d.import_run_id, d.suggested, d.needs_review
   FROM documents d
   JOIN record_types t ON t.slug = d.type
   LEFT JOIN providers p ON p.id = d.provider_id`;
 
 function toDocument(row: DocumentRow): VaultDocument {
+  const editedFields = JSON.parse(row.edited_fields) as EditableField[];
+  const suggested = JSON.parse(row.suggested) as SuggestionBases;
+  for (const field of editedFields) if (field in suggested) delete suggested[field as keyof SuggestionBases];
   const document: VaultDocument = {
     id: row.id,
     title: row.title,
@@ -82,7 +90,9 @@ function toDocument(row: DocumentRow): VaultDocument {
     mediaType: row.media_type,
     bytes: row.bytes,
     importedAt: row.imported_at,
-    editedFields: JSON.parse(row.edited_fields) as EditableField[],
+    editedFields,
+    suggested,
+    needsReview: row.needs_review === 1,
   };
   if (row.dicom) document.dicom = JSON.parse(row.dicom) as DicomStudySummary;
   return document;
@@ -104,6 +114,22 @@ function normalizeProvider(provider: string | null): string | null {
   if (provider === null) return null;
   const cleaned = provider.replace(/\s+/g, ' ').trim().slice(0, 200);
   return cleaned || null;
+}
+
+/**
+ * Whether the patient should check a document's filing: its type is unknown or unsure, or its
+ * date is missing or unsure — for fields they have not set themselves.
+ */
+export function isUnsure(
+  document: { type: string; date: string | null; basis: SuggestionBases },
+  edited: ReadonlySet<EditableField>,
+): boolean {
+  const typeUnsure =
+    !edited.has('type') &&
+    (document.basis.type?.confidence ?? (document.type === DEFAULT_RECORD_TYPE ? 0 : 1)) < REVIEW_THRESHOLD;
+  const dateUnsure =
+    !edited.has('date') && (document.date === null || (document.basis.date?.confidence ?? 1) < REVIEW_THRESHOLD);
+  return typeUnsure || dateUnsure;
 }
 
 function checkDate(date: string | null): string | null {
@@ -150,6 +176,10 @@ export async function listDocuments(q: Queryable, filter: DocumentFilter = {}): 
     where.push(`EXISTS (SELECT 1 FROM document_tags dt JOIN tags tg ON tg.id = dt.tag_id
                        WHERE dt.document_id = d.id AND tg.name = ? COLLATE NOCASE)`);
     params.push(filter.tag.trim());
+  }
+  if (filter.needsReview !== undefined) {
+    where.push('d.needs_review = ?');
+    params.push(filter.needsReview ? 1 : 0);
   }
   if (filter.text !== undefined) {
     const match = ftsQuery(filter.text);
@@ -263,8 +293,8 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
   const now = nowIso();
   await q.run(
     `INSERT INTO documents (id, title, type, date, provider_id, source_kind, source_path, media_type, bytes,
-                            import_run_id, imported_at, updated_at, dicom)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                            import_run_id, imported_at, updated_at, dicom, suggested, needs_review)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       normalizeTitle(input.title),
@@ -279,6 +309,8 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
       now,
       now,
       input.dicom ? JSON.stringify(input.dicom) : null,
+      JSON.stringify(input.basis ?? {}),
+      isUnsure({ type: input.type, date: input.date, basis: input.basis ?? {} }, new Set()) ? 1 : 0,
     ],
   );
   for (const [position, file] of input.files.entries()) {
@@ -299,29 +331,46 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
  * edited: those are theirs.
  */
 export async function applySuggestion(q: Queryable, documentId: string, suggestion: DocumentSuggestion): Promise<void> {
-  const row = await q.get<{ edited_fields: string; date: string | null; provider_id: number | null; type: string }>(
-    'SELECT edited_fields, date, provider_id, type FROM documents WHERE id = ?',
-    [documentId],
-  );
+  const row = await q.get<{
+    edited_fields: string;
+    date: string | null;
+    provider_id: number | null;
+    type: string;
+    suggested: string;
+    needs_review: number;
+  }>('SELECT edited_fields, date, provider_id, type, suggested, needs_review FROM documents WHERE id = ?', [
+    documentId,
+  ]);
   if (!row) return;
   const edited = new Set(JSON.parse(row.edited_fields) as EditableField[]);
+  const basis = JSON.parse(row.suggested) as SuggestionBases;
+  const updated = { type: row.type, date: row.date, basis };
   const sets: string[] = [];
   const params: SqlValue[] = [];
   if (!edited.has('type') && row.type === DEFAULT_RECORD_TYPE && suggestion.type !== DEFAULT_RECORD_TYPE) {
     sets.push('type = ?');
     params.push(suggestion.type);
+    updated.type = suggestion.type;
+    if (suggestion.basis?.type) basis.type = suggestion.basis.type;
   }
   if (!edited.has('date') && row.date === null && suggestion.date) {
     sets.push('date = ?');
     params.push(checkDate(suggestion.date));
+    updated.date = suggestion.date;
+    if (suggestion.basis?.date) basis.date = suggestion.basis.date;
   }
   if (!edited.has('provider') && row.provider_id === null && suggestion.provider) {
     sets.push('provider_id = ?');
     params.push(await providerId(q, suggestion.provider));
+    if (suggestion.basis?.provider) basis.provider = suggestion.basis.provider;
   }
   if (sets.length === 0) return;
-  await q.run(`UPDATE documents SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [
+  // What is filled in can settle a review, never open one the patient already closed.
+  const needsReview = row.needs_review === 1 && isUnsure(updated, edited);
+  await q.run(`UPDATE documents SET ${sets.join(', ')}, suggested = ?, needs_review = ?, updated_at = ? WHERE id = ?`, [
     ...params,
+    JSON.stringify(basis),
+    needsReview ? 1 : 0,
     nowIso(),
     documentId,
   ]);
@@ -330,8 +379,15 @@ export async function applySuggestion(q: Queryable, documentId: string, suggesti
 
 export async function editDocument(q: Queryable, idOrPrefix: string, edit: DocumentEdit): Promise<VaultDocument> {
   const id = await resolveDocumentId(q, idOrPrefix);
-  const row = await q.get<{ edited_fields: string }>('SELECT edited_fields FROM documents WHERE id = ?', [id]);
+  const row = await q.get<{
+    edited_fields: string;
+    type: string;
+    date: string | null;
+    suggested: string;
+    needs_review: number;
+  }>('SELECT edited_fields, type, date, suggested, needs_review FROM documents WHERE id = ?', [id]);
   const edited = new Set(JSON.parse(row!.edited_fields) as EditableField[]);
+  const current = { type: row!.type, date: row!.date, basis: JSON.parse(row!.suggested) as SuggestionBases };
   const sets: string[] = [];
   const params: SqlValue[] = [];
   if (edit.title !== undefined) {
@@ -345,11 +401,13 @@ export async function editDocument(q: Queryable, idOrPrefix: string, edit: Docum
     sets.push('type = ?');
     params.push(edit.type);
     edited.add('type');
+    current.type = edit.type;
   }
   if (edit.date !== undefined) {
     sets.push('date = ?');
     params.push(checkDate(edit.date));
     edited.add('date');
+    current.date = edit.date;
   }
   if (edit.provider !== undefined) {
     sets.push('provider_id = ?');
@@ -368,8 +426,10 @@ export async function editDocument(q: Queryable, idOrPrefix: string, edit: Docum
     edited.add('tags');
   }
   await q.run('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM document_tags)');
-  sets.push('edited_fields = ?', 'updated_at = ?');
-  params.push(JSON.stringify([...edited].sort()), nowIso());
+  // Setting the type or date by hand settles that field; "reviewed" settles the document.
+  const needsReview = !edit.reviewed && row!.needs_review === 1 && isUnsure(current, edited);
+  sets.push('edited_fields = ?', 'needs_review = ?', 'updated_at = ?');
+  params.push(JSON.stringify([...edited].sort()), needsReview ? 1 : 0, nowIso());
   await q.run(`UPDATE documents SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
   await reindex(q, id);
   const updated = await q.get<DocumentRow>(`${SELECT_DOCUMENTS} WHERE d.id = ?`, [id]);

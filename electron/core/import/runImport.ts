@@ -9,6 +9,7 @@ import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
 import type { Queryable, SqlValue } from '../db/Database';
 import { insertRows } from '../db/insertRows';
+import { decideSuggestion } from '../classify/textSuggestion';
 import { CcdaImporter } from './ccda/CcdaImporter';
 import { DicomImporter } from './dicom/DicomImporter';
 import { FhirImporter } from './fhir/FhirImporter';
@@ -444,6 +445,8 @@ class RunContext implements ImportContext {
       await entry.writer.abort();
       throw error;
     }
+    // Filed before the transaction: reading the text for its type and date takes a moment.
+    const decided = decideSuggestion(document, { planned: this.planned.get(document.sourcePath), text: document.text });
     try {
       const outcome = await this.vault.db.transaction(
         async (tx): Promise<FileOutcome> => {
@@ -464,7 +467,7 @@ class RunContext implements ImportContext {
           ]);
           const documentId = await insertDocument(tx, {
             ...document,
-            ...this.planned.get(document.sourcePath), // a package's metadata goes before the file's own
+            ...decided,
             runId: this.runId,
             bytes: staged.blob.bytes,
             files: document.files ?? [

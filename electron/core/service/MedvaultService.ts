@@ -118,6 +118,7 @@ export class MedvaultService implements ServiceMethods {
     return vault.db.read(async (q) => ({
       total: categories.reduce((sum, row) => sum + row.count, 0),
       categories,
+      needsReview: (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents WHERE needs_review = 1'))!.n,
       providers: (
         await q.all<{ name: string }>(
           `SELECT name FROM providers WHERE id IN (SELECT provider_id FROM documents) ORDER BY name COLLATE NOCASE`,

@@ -15,6 +15,8 @@ const document: VaultDocument = {
   bytes: 1234,
   importedAt: '2024-04-01T10:00:00.000Z',
   editedFields: [],
+  suggested: {},
+  needsReview: false,
 };
 
 describe('editFromDraft', () => {

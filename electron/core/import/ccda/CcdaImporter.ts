@@ -46,6 +46,11 @@ export class CcdaImporter implements Importer {
       type: cda.type ?? DEFAULT_RECORD_TYPE,
       date: cda.date,
       provider: cda.provider,
+      basis: {
+        ...(cda.type && { type: { confidence: 0.95, reason: `LOINC ${cda.loinc}` } }),
+        ...(cda.dateSource && { date: { confidence: 0.9, reason: `CDA ${cda.dateSource}` } }),
+        ...(cda.providerSource && { provider: { confidence: 0.85, reason: `CDA ${cda.providerSource}` } }),
+      },
     };
     if (staged.existing) {
       if (staged.existing.documentId) await context.suggestFor(staged.existing.documentId, suggestion);

@@ -10,8 +10,10 @@ export interface CcdaDocument {
   type: DesignatedRecordSetType | null;
   /** The date of service (serviceEvent), else the document's own date; a care summary's own date. */
   date: string | null;
+  dateSource: 'service event' | 'document date' | null;
   /** The custodian organisation, else the author's organisation. */
   provider: string | null;
+  providerSource: 'custodian' | 'author organisation' | null;
   patientName: string | null;
   /** The narrative of every section, for search. */
   text: string;
@@ -66,9 +68,12 @@ export function parseCcda(bytes: Buffer): CcdaDocument {
   // A summary of care covers years (a CCD's service event may start at birth): its own date is
   // the one that tells it apart. Other documents are dated by the service they record.
   const date = mapped?.type === 'care-summary' ? (documentDate ?? serviceDate) : (serviceDate ?? documentDate);
+  const dateSource =
+    date === null ? null : date === serviceDate && mapped?.type !== 'care-summary' ? 'service event' : 'document date';
   const custodian = child(child(child(root, 'custodian'), 'assignedCustodian'), 'representedCustodianOrganization');
   const authorOrganization = child(child(first(root.author), 'assignedAuthor'), 'representedOrganization');
-  const provider = nameText(child(custodian, 'name')) ?? nameText(child(authorOrganization, 'name'));
+  const custodianName = nameText(child(custodian, 'name'));
+  const provider = custodianName ?? nameText(child(authorOrganization, 'name'));
   const patient = child(child(child(root, 'recordTarget'), 'patientRole'), 'patient');
 
   const nonXmlText = child(child(child(root, 'component'), 'nonXMLBody'), 'text');
@@ -91,7 +96,9 @@ export function parseCcda(bytes: Buffer): CcdaDocument {
     loinc: loinc ?? null,
     type: mapped?.type ?? null,
     date,
+    dateSource,
     provider,
+    providerSource: provider === null ? null : provider === custodianName ? 'custodian' : 'author organisation',
     patientName: personName(first(child(patient, 'name'))),
     text: narrative(xml),
     embeddedPdf,

@@ -1,5 +1,5 @@
 import { basename, sep } from 'node:path';
-import type { DicomStudySummary } from '../../../../shared/documents';
+import type { DicomStudySummary, SuggestionBases } from '../../../../shared/documents';
 import type { Queryable, SqlValue } from '../../db/Database';
 import { insertRows } from '../../db/insertRows';
 import { insertDocument, refreshStudySummary } from '../../documents/repository';
@@ -162,6 +162,7 @@ export class DicomImporter implements Importer {
               type: 'imaging-study',
               date: first.studyDate,
               provider: first.institutionName,
+              basis: dicomBasis(first, 'DICOM study'),
               sourceKind: context.sourceKind,
               sourcePath: commonFolder(gathered.map((item) => item.file.path)),
               mediaType: DICOM_MEDIA_TYPE,
@@ -248,6 +249,7 @@ export class DicomImporter implements Importer {
         type: 'imaging-report',
         date: instance.studyDate,
         provider: instance.institutionName,
+        basis: dicomBasis(instance, instance.encapsulatedPdf ? 'DICOM encapsulated PDF' : 'DICOM structured report'),
         sourceKind: context.sourceKind,
         sourcePath: file.path,
         mediaType: files[0]!.mediaType,
@@ -304,6 +306,15 @@ function instanceRow(documentId: string, blobId: string, instance: DicomInstance
 
 function insertInstance(tx: Queryable, documentId: string, blobId: string, instance: DicomInstance) {
   return insertRows(tx, 'dicom_instances', INSTANCE_COLUMNS, [instanceRow(documentId, blobId, instance)]);
+}
+
+/** DICOM says what it is outright; its date and institution are tags the modality filled in. */
+function dicomBasis(instance: DicomInstance, what: string): SuggestionBases {
+  return {
+    type: { confidence: 1, reason: what },
+    ...(instance.studyDate && { date: { confidence: 0.95, reason: 'DICOM Study Date (0008,0020)' } }),
+    ...(instance.institutionName && { provider: { confidence: 0.85, reason: 'DICOM Institution Name (0008,0080)' } }),
+  };
 }
 
 function unreadable(error: unknown): Error {

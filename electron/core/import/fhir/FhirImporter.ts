@@ -1,3 +1,4 @@
+import type { SuggestionBases } from '../../../../shared/documents';
 import type { DesignatedRecordSetType } from '../../../../shared/recordSet';
 import type { DocumentSuggestion } from '../../documents/repository';
 import { LOINC_DOCUMENT_TYPES } from '../ccda/documentTypes';
@@ -54,11 +55,21 @@ export class FhirImporter implements Importer {
             : Buffer.from(JSON.stringify(resource, null, 2)),
       }));
 
+    const newest =
+      documents
+        .map(({ derived }) => derived.suggestion.date)
+        .filter((date): date is string => date !== null)
+        .sort()
+        .at(-1) ?? null;
     const kept = await context.commitDocument(staged, {
       title: `FHIR export: ${describeCounts(resources)}`,
       type: 'other-record',
-      date: null,
+      date: newest,
       provider: null,
+      basis: {
+        type: { confidence: 0.9, reason: 'FHIR export, kept as it came' },
+        ...(newest && { date: { confidence: 0.7, reason: 'newest record in the export' } }),
+      },
       sourceKind: context.sourceKind,
       sourcePath: file.path,
       mediaType: FHIR_MEDIA_TYPE,
@@ -156,6 +167,11 @@ function derive(resource: Resource): Derived | null {
           type,
           date: isoDay(r.context?.period?.start ?? r.date),
           provider: r.custodian?.display ?? r.author?.[0]?.display ?? null,
+          basis: fhirBasis(
+            loincType(r.type) ? `FHIR DocumentReference, LOINC ${loincCode(r.type)}` : null,
+            r.context?.period?.start ? 'DocumentReference context period' : 'DocumentReference date',
+            r.custodian?.display ? 'DocumentReference custodian' : 'DocumentReference author',
+          ),
         },
         attachment,
         text: [r.description, r.type?.text].filter(Boolean).join('\n'),
@@ -176,6 +192,11 @@ function derive(resource: Resource): Derived | null {
           type,
           date: isoDay(r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.issued),
           provider: r.performer?.[0]?.display ?? null,
+          basis: fhirBasis(
+            'FHIR DiagnosticReport category',
+            r.effectiveDateTime || r.effectivePeriod ? 'DiagnosticReport effective date' : 'DiagnosticReport issued',
+            'DiagnosticReport performer',
+          ),
         },
         attachment: r.presentedForm?.[0] ?? null,
         text: [r.conclusion, r.code?.text].filter(Boolean).join('\n'),
@@ -195,6 +216,11 @@ function derive(resource: Resource): Derived | null {
           type: 'explanation-of-benefits',
           date: isoDay(r.billablePeriod?.start ?? r.created),
           provider: r.insurer?.display ?? null,
+          basis: fhirBasis(
+            'FHIR ExplanationOfBenefit',
+            r.billablePeriod?.start ? 'EOB billable period' : 'EOB created',
+            'EOB insurer',
+          ),
         },
         attachment: null,
         text: ['Explanation of benefits', provider, r.insurer?.display, r.outcome, totals].filter(Boolean).join('\n'),
@@ -207,6 +233,11 @@ function derive(resource: Resource): Derived | null {
           type: 'claim',
           date: isoDay(r.billablePeriod?.start ?? r.created),
           provider: r.insurer?.display ?? null,
+          basis: fhirBasis(
+            'FHIR Claim',
+            r.billablePeriod?.start ? 'Claim billable period' : 'Claim created',
+            'Claim insurer',
+          ),
         },
         attachment: null,
         text: ['Claim', r.provider?.display, r.insurer?.display].filter(Boolean).join('\n'),
@@ -218,6 +249,7 @@ function derive(resource: Resource): Derived | null {
           type: 'coverage-document',
           date: isoDay(r.period?.start),
           provider: r.payor?.[0]?.display ?? null,
+          basis: fhirBasis('FHIR Coverage', 'Coverage period start', 'Coverage payor'),
         },
         attachment: null,
         text: ['Coverage', r.payor?.[0]?.display, r.subscriberId].filter(Boolean).join('\n'),
@@ -225,6 +257,23 @@ function derive(resource: Resource): Derived | null {
     default:
       return null;
   }
+}
+
+/**
+ * What a resource's fields stand for, as the reasons shown to the patient. A resource type is
+ * sure; its dates and parties as sure as what the sender filled in.
+ */
+function fhirBasis(type: string | null, date: string, provider: string): SuggestionBases {
+  return {
+    ...(type && { type: { confidence: 0.95, reason: type } }),
+    date: { confidence: 0.9, reason: `FHIR ${date}` },
+    provider: { confidence: 0.85, reason: `FHIR ${provider}` },
+  };
+}
+
+function loincCode(concept: unknown): string | null {
+  const codings = (concept as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
+  return codings.find((coding) => coding.system === 'http://loinc.org' && coding.code)?.code ?? null;
 }
 
 function loincType(concept: unknown): DesignatedRecordSetType | null {

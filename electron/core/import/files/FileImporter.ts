@@ -41,6 +41,7 @@ export class FileImporter implements Importer {
       date: dateFromFileName(file.path),
       provider: null,
     };
+    if (suggestion.date) suggestion.basis = { date: { confidence: 0.7, reason: 'date in the file name' } };
     let text = '';
     if (mediaType === 'application/pdf') {
       text = await this.readPdf(file, staged, suggestion, context);

@@ -109,12 +109,25 @@ export function parseMetadata(xml: string): { uri: string; suggestion: Partial<D
       list((institution?.ValueList as Node | undefined)?.Value)
         .map(String)[0]
         ?.split('^')[0] ?? null;
-    const suggestion: Partial<DocumentSuggestion> = {};
+    const suggestion: Partial<DocumentSuggestion> = { basis: {} };
     if (title) suggestion.title = title;
-    if (loinc && LOINC_DOCUMENT_TYPES[loinc]) suggestion.type = LOINC_DOCUMENT_TYPES[loinc].type;
-    const date = hl7Date(slots.get('serviceStartTime')?.[0]) ?? hl7Date(slots.get('creationTime')?.[0]);
-    if (date) suggestion.date = date;
-    if (institutionName) suggestion.provider = institutionName;
+    if (loinc && LOINC_DOCUMENT_TYPES[loinc]) {
+      suggestion.type = LOINC_DOCUMENT_TYPES[loinc].type;
+      suggestion.basis!.type = { confidence: 0.95, reason: `XDS type code, LOINC ${loinc}` };
+    }
+    const serviceDate = hl7Date(slots.get('serviceStartTime')?.[0]);
+    const date = serviceDate ?? hl7Date(slots.get('creationTime')?.[0]);
+    if (date) {
+      suggestion.date = date;
+      suggestion.basis!.date = {
+        confidence: 0.9,
+        reason: `XDS ${serviceDate ? 'service start time' : 'creation time'}`,
+      };
+    }
+    if (institutionName) {
+      suggestion.provider = institutionName;
+      suggestion.basis!.provider = { confidence: 0.85, reason: 'XDS author institution' };
+    }
     return [{ uri, suggestion }];
   });
 }
