@@ -5,6 +5,8 @@
  *   out/main/coreProcess.js    utility process: the core's server (electron/server + electron/core)
  *   out/main/pdfTextWorker.js  pdf.js text worker thread, next to the core bundle: the core starts it
  *                              as new URL('./pdfTextWorker.js', import.meta.url)
+ *   out/main/pageImageWorker.js, pdfPageWorker.js, ocrWorker.js
+ *                              the scan/OCR worker threads (electron/core/import/scan/), started the same way
  *   out/preload/index.cjs      preload, one CommonJS file (sandboxed preloads cannot load modules)
  *   out/renderer/              the React UI (renderer/index.html)
  *
@@ -28,8 +30,20 @@ export default defineConfig({
           index: resolve(root, 'electron/main/index.ts'),
           coreProcess: resolve(root, 'electron/main/coreProcess.ts'),
           pdfTextWorker: resolve(root, 'electron/core/import/pdf/pdfTextWorker.mjs'),
+          // Scans and OCR (import/scan/): page images, PDF pages to OCR, tesseract.js behind its guard.
+          pageImageWorker: resolve(root, 'electron/core/import/scan/pageImageWorker.mjs'),
+          pdfPageWorker: resolve(root, 'electron/core/import/scan/pdfPageWorker.mjs'),
+          ocrWorker: resolve(root, 'electron/core/import/scan/ocrWorker.mjs'),
         },
-        external: ['@journeyapps/sqlcipher', /^pdfjs-dist(\/|$)/],
+        // tesseract.js starts its worker and reads its data by path, and @napi-rs/canvas is native:
+        // both stay in node_modules, like pdf.js.
+        external: [
+          '@journeyapps/sqlcipher',
+          /^pdfjs-dist(\/|$)/,
+          /^tesseract\.js(\/|$)/,
+          /^@tesseract\.js-data\//,
+          /^@napi-rs\/canvas(\/|$)/,
+        ],
         output: {
           format: 'es',
           entryFileNames: '[name].js',

@@ -18,6 +18,8 @@ import { defaultVaultDir } from '../paths';
 import type { Credential } from '../vault/keyFile';
 import { Vault } from '../vault/Vault';
 import { promptHidden } from './prompt';
+import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
+import type { ScanRequest } from '../import/scan/ScanImporter';
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT = { ok: 0, userError: 1, dataProblem: 2, interrupted: 130 } as const;
@@ -27,6 +29,10 @@ const USAGE = `Usage: medvault <command> [options]
 Commands:
   init                                  create a vault (prints the recovery key once)
   import PATH... [--json]               import files and folders
+  import --scan [--title T] IMAGE[@90]... [--json]
+                                        one scanned document (a PDF, text read by OCR) from page
+                                        images in this order; @90, @180, @270 turn a page clockwise
+  scan [--title T] [--pages N] [--json] scan pages with the scanner (SANE scanimage) into one document
   list [--json] [--category C] [--type T] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
        [--provider P] [--tag T] [--text QUERY] [--needs-review]
   show ID [--json]                      one document, with its files
@@ -69,6 +75,8 @@ const OPTIONS = {
   name: { type: 'string' },
   'patient-id': { type: 'string' },
   clear: { type: 'boolean' },
+  scan: { type: 'boolean' },
+  pages: { type: 'string' },
   'needs-review': { type: 'boolean' },
   reviewed: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -100,8 +108,21 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     switch (command) {
       case 'init':
         return await init(vaultDir, values, io);
-      case 'import':
+      case 'import': {
+        if (values.scan) {
+          const scan = await scanRequestFromArgs(args, values.title);
+          return await withVault(vaultDir, values, io, (vault) => importCommand(vault, [], values, io, [scan]));
+        }
         return await withVault(vaultDir, values, io, (vault) => importCommand(vault, args, values, io));
+      }
+      case 'scan': {
+        const pages = pagesOption(values.pages);
+        await requireScanner(io.env); // said before the passphrase is asked for
+        return await withVault(vaultDir, values, io, async (vault) => {
+          const scan = await scanFromScanner(pages, values.title, io.env, io.err);
+          return importCommand(vault, [], values, io, [scan]);
+        });
+      }
       case 'list': {
         // Arguments are checked before the (deliberately slow) unlock.
         const filter = filterFrom(values);
@@ -202,8 +223,14 @@ async function init(dir: string, values: Values, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-async function importCommand(vault: Vault, paths: string[], values: Values, io: Io): Promise<number> {
-  if (paths.length === 0) throw new MedvaultError('invalid-argument', 'Usage: medvault import PATH...');
+async function importCommand(
+  vault: Vault,
+  paths: string[],
+  values: Values,
+  io: Io,
+  scans?: ScanRequest[],
+): Promise<number> {
+  if (paths.length === 0 && !scans) throw new MedvaultError('invalid-argument', 'Usage: medvault import PATH...');
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -224,6 +251,7 @@ async function importCommand(vault: Vault, paths: string[], values: Values, io: 
       paths.map((path) => resolve(path)),
       {
         signal: controller.signal,
+        ...(scans ? { sourceKind: 'scan' as const, scans } : {}),
         onProgress: showProgress
           ? (progress) => process.stderr.write(`\r${progressLine(progress, started)}\x1b[K`)
           : undefined,

@@ -16,6 +16,8 @@ import { FhirImporter } from './fhir/FhirImporter';
 import { findDiscNoise } from './disc/discNoise';
 import { FileImporter } from './files/FileImporter';
 import { PdfTextExtractor } from './pdf/PdfTextExtractor';
+import { OcrEngine } from './scan/OcrEngine';
+import { ScanImporter, scanRunFile, type ScanRequest } from './scan/ScanImporter';
 import {
   UnreadableFileError,
   type FileOutcome,
@@ -35,6 +37,8 @@ export interface ImportOptions {
   importers?: Importer[];
   /** Files that are not on disk (uploads), imported after the paths. */
   files?: FoundFile[];
+  /** Scanned paper documents: each one's page images (in order) become one PDF (see scan/). */
+  scans?: ScanRequest[];
 }
 
 const HEAD_BYTES = 4096;
@@ -105,7 +109,8 @@ async function importRun(
     disc ||= plan.disc;
   }
   if (disc) findDiscNoise(found).forEach((file) => planned.add(file));
-  const files = found.filter((file) => !planned.has(file));
+  // Scans are not offered to planners: their pages are images chosen one by one, not a disc or package.
+  const files = [...found.filter((file) => !planned.has(file)), ...(options.scans ?? []).map(scanRunFile)];
   const skipped = walked.skipped + planned.size;
 
   const progress: ImportProgress = {
@@ -263,12 +268,14 @@ function describePatient(patient: PatientIdentity): string {
 /** DICOM first (a DICOM file may carry a JPEG or PDF inside), then CDA, then plain files; one pdf.js pool. */
 function defaultImporters(): Importer[] {
   const pdf = new PdfTextExtractor();
+  const ocr = new OcrEngine(); // one tesseract worker for the run's scans, images and text-less PDFs
   return [
+    new ScanImporter(ocr), // takes only the run's scan requests, never a file found on disk
     new XdmPlanner(),
     new DicomImporter(pdf),
     new CcdaImporter(pdf),
     new FhirImporter(pdf),
-    new FileImporter({ pdf }),
+    new FileImporter({ pdf, ocr }),
   ];
 }
 
@@ -288,7 +295,7 @@ function cancelledReport(runId: string, sourceKind: DocumentSourceKind): ImportR
 }
 
 async function importOne(file: FoundFile, importers: Importer[], context: ImportContext): Promise<FileOutcome> {
-  const head = await readHead(file);
+  const head = file.scan ? Buffer.alloc(0) : await readHead(file);
   const importer = importers.find((candidate) => candidate.accepts(file, head));
   if (!importer) throw new UnreadableFileError(describeUnsupported(file));
   return importer.importFile(file, head, context);
@@ -387,7 +394,11 @@ class RunContext implements ImportContext {
     private readonly onBytes: (bytes: number) => void,
   ) {}
 
-  async stage(file: FoundFile, options: { keepBytesUpTo?: number; findDuplicate?: boolean } = {}): Promise<StagedFile> {
+  async stage(
+    file: FoundFile,
+    options: { keepBytesUpTo?: number; findDuplicate?: boolean; countAs?: FoundFile } = {},
+  ): Promise<StagedFile> {
+    const runFile = options.countAs ?? file;
     const keep = file.bytes <= (options.keepBytesUpTo ?? -1);
     const kept: Buffer[] = [];
     const head: Buffer[] = [];
@@ -404,7 +415,7 @@ class RunContext implements ImportContext {
         }
         tail = tailOf(tail, piece);
         await writer.write(piece);
-        this.bytesRead.set(file, (this.bytesRead.get(file) ?? 0) + piece.length);
+        this.bytesRead.set(runFile, (this.bytesRead.get(runFile) ?? 0) + piece.length);
         this.onBytes(piece.length);
       }
       const blob = await writer.finish({ durable: false }); // synced in the background: see syncSoon
@@ -420,10 +431,10 @@ class RunContext implements ImportContext {
       };
       if (existing) await writer.abort();
       else {
-        this.writers.set(staged, { writer, file, held: false });
-        const set = this.stagedByFile.get(file) ?? new Set();
+        this.writers.set(staged, { writer, file: runFile, held: false });
+        const set = this.stagedByFile.get(runFile) ?? new Set();
         set.add(staged);
-        this.stagedByFile.set(file, set);
+        this.stagedByFile.set(runFile, set);
       }
       return staged;
     } catch (error) {

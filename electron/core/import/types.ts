@@ -3,6 +3,7 @@ import type { ImportFailure } from '../../../shared/imports';
 import type { Queryable } from '../db/Database';
 import type { NewDocument, DocumentSuggestion } from '../documents/repository';
 import type { WrittenBlob } from '../vault/blobStore';
+import type { ScanRequest } from './scan/ScanImporter';
 
 /** A file found under the paths given to an import. */
 export interface FoundFile {
@@ -13,6 +14,8 @@ export interface FoundFile {
   bytes: number;
   /** Where the bytes come from when not from `path` on disk (e.g. a file uploaded in browser mode). */
   content?: FileContent;
+  /** Set when this "file" stands for a scanned paper document: its page images, in order (scan/). */
+  scan?: ScanRequest;
 }
 
 /** A readable source of a file's bytes other than the disk. */
@@ -42,7 +45,15 @@ export interface ImportContext {
    * false` skips looking for identical content (an importer that dedupes its own way, and whose
    * commit still checks for twins).
    */
-  stage(file: FoundFile, options?: { keepBytesUpTo?: number; findDuplicate?: boolean }): Promise<StagedFile>;
+  stage(
+    file: FoundFile,
+    options?: {
+      keepBytesUpTo?: number;
+      findDuplicate?: boolean;
+      /** The file of the run this staging is part of, when not `file` itself (a scan's pages). */
+      countAs?: FoundFile;
+    },
+  ): Promise<StagedFile>;
   /**
    * Moves the staged blob into place and records the document, atomically as seen by readers.
    * If identical content was committed meanwhile (a twin file in flight), it is a duplicate instead.

@@ -1,6 +1,9 @@
 import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import type { DocumentSuggestion } from '../../documents/repository';
 import { PdfTextExtractor } from '../pdf/PdfTextExtractor';
+import { OcrEngine } from '../scan/OcrEngine';
+import { readImageText, readPdfText, tiffAsScan } from '../scan/ocrFiles';
+import { MAX_PAGE_FILE_BYTES } from '../scan/scannedDocument';
 import {
   UnreadableFileError,
   type FileOutcome,
@@ -21,9 +24,11 @@ const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 export class FileImporter implements Importer {
   readonly name = 'files';
   private readonly pdf: PdfTextExtractor;
+  private readonly ocr: OcrEngine;
 
-  constructor(options: { pdfTimeoutMs?: number; pdf?: PdfTextExtractor } = {}) {
+  constructor(options: { pdfTimeoutMs?: number; pdf?: PdfTextExtractor; ocr?: OcrEngine } = {}) {
     this.pdf = options.pdf ?? new PdfTextExtractor({ timeoutMs: options.pdfTimeoutMs });
+    this.ocr = options.ocr ?? new OcrEngine();
   }
 
   accepts(file: FoundFile, head: Buffer): boolean {
@@ -33,7 +38,11 @@ export class FileImporter implements Importer {
   async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
     const mediaType = sniffMediaType(file.path, head)!;
     const keepBytesUpTo =
-      mediaType === 'application/pdf' ? MAX_PDF_PARSE_BYTES : mediaType === 'text/plain' ? MAX_TEXT_BYTES : 0;
+      mediaType === 'application/pdf'
+        ? MAX_PDF_PARSE_BYTES
+        : mediaType === 'text/plain'
+          ? MAX_TEXT_BYTES
+          : MAX_PAGE_FILE_BYTES; // images are kept to read their text (OCR)
     const staged = await context.stage(file, { keepBytesUpTo });
     const suggestion: DocumentSuggestion = {
       title: titleFromFileName(file.path),
@@ -51,6 +60,12 @@ export class FileImporter implements Importer {
       const check = checkImage(mediaType, staged.head, staged.tail, file.bytes);
       if (!check.ok) throw new UnreadableFileError(check.reason);
       if (check.truncated) context.warn(file, 'The image seems cut short; it was imported as it is.');
+      if (!staged.existing && staged.bytes) {
+        // A multi-page TIFF is a scanned document: it becomes a PDF of its pages (the TIFF kept with it).
+        const scanned = await tiffAsScan(file, staged, suggestion, this.ocr, context);
+        if (scanned) return scanned;
+        text = await readImageText(file, staged.bytes, this.ocr, context);
+      }
     }
     if (staged.existing) {
       if (staged.existing.documentId) await context.suggestFor(staged.existing.documentId, suggestion);
@@ -67,6 +82,7 @@ export class FileImporter implements Importer {
 
   async close(): Promise<void> {
     await this.pdf.close(); // closing twice is harmless: the pool is shared with the DICOM importer
+    await this.ocr.close();
   }
 
   private async readPdf(
@@ -84,7 +100,9 @@ export class FileImporter implements Importer {
       case 'text':
         suggestion.title = usablePdfTitle(result.title) ?? suggestion.title;
         for (const warning of result.warnings) context.warn(file, warning);
-        return result.text;
+        // No text layer: a scan saved as PDF; its pages are read by OCR (not for a file already stored).
+        if (result.text.trim() || staged.existing) return result.text;
+        return readPdfText(file, staged.bytes, this.ocr, context);
       case 'password-protected':
         context.warn(file, 'The PDF is password-protected, so its text could not be indexed for search.');
         return '';

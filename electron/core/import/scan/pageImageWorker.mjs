@@ -1,0 +1,66 @@
+/**
+ * Runs inside a worker thread: decodes a scanned page (JPEG or PNG) with pure-JavaScript
+ * decoders — a damaged image can only throw, never crash the process (a native decoder can) —
+ * and turns, scales and greys it into a PGM image in memory, the form tesseract reads fastest.
+ * Plain JavaScript, started as is (like pdfTextWorker.mjs).
+ *
+ * Message: { id, format: 'jpeg'|'png', bytes, turn: 0|90|180|270, maxSide }
+ *   → { id, ok: true, pgm, width, height, scale } | { id, ok: false, message }
+ */
+import { parentPort } from 'node:worker_threads';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+
+function decode(format, bytes) {
+  if (format === 'jpeg') {
+    return jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      tolerantDecoding: true, // a scan cut short still shows what it has
+      maxResolutionInMP: 150,
+      maxMemoryUsageInMB: 2048,
+    });
+  }
+  return PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function prepare({ format, bytes, turn, maxSide }) {
+  const { width, height, data } = decode(format, bytes);
+  if (!width || !height || data.length < width * height * 4) throw new Error('the image has no pixels');
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const sw = Math.max(1, Math.round(width * scale));
+  const sh = Math.max(1, Math.round(height * scale));
+  const sideways = turn === 90 || turn === 270;
+  const outWidth = sideways ? sh : sw;
+  const outHeight = sideways ? sw : sh;
+  const header = Buffer.from(`P5\n${outWidth} ${outHeight}\n255\n`, 'latin1');
+  const pgm = new Uint8Array(header.length + outWidth * outHeight);
+  pgm.set(header, 0);
+  let at = header.length;
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      // (u, v): where this pixel of the turned page is on the scaled, unturned one.
+      let u = x;
+      let v = y;
+      if (turn === 90) ((u = y), (v = sh - 1 - x));
+      else if (turn === 180) ((u = sw - 1 - x), (v = sh - 1 - y));
+      else if (turn === 270) ((u = sw - 1 - y), (v = x));
+      const sx = Math.min(width - 1, Math.floor(u / scale));
+      const sy = Math.min(height - 1, Math.floor(v / scale));
+      const i = (sy * width + sx) * 4;
+      const alpha = data[i + 3] / 255;
+      const grey = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
+      pgm[at++] = Math.round(grey * alpha + 255 * (1 - alpha)); // transparent is white paper
+    }
+  }
+  return { pgm, width: outWidth, height: outHeight, scale };
+}
+
+parentPort?.on('message', (request) => {
+  try {
+    const result = prepare(request);
+    parentPort.postMessage({ id: request.id, ok: true, ...result }, [result.pgm.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id: request.id, ok: false, message: String(error?.message ?? error) });
+  }
+});
