@@ -22,6 +22,7 @@ const PATHS = {
   filter: 'M4 5h16l-6 8v6l-4-2v-4z',
   clock: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 7v5l3 2',
   plus: 'M12 5v14M5 12h14',
+  flag: 'M5 21V4M5 4h12l-2.5 4L17 12H5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -87,13 +87,25 @@ test('a patient creates a vault, imports, finds, retags, locks and unlocks with 
   await expect(panel.locator('canvas').first()).toBeVisible({ timeout: 20_000 });
   await shot(page, '10-document-pdf');
 
-  // Retag it: a lab result is a medical record; the sidebar counts follow.
+  // Its text filed it as a lab result (a medical record), and says why; the patient corrects the
+  // type (a billing record now) and the provider, and the sidebar counts follow.
   const sidebar = page.getByRole('navigation', { name: 'Categories' });
-  await expect(sidebar.getByRole('button', { name: /Medical records/ })).toContainText('0');
-  await panel.getByLabel('Type', { exact: true }).selectOption('lab-result');
+  await expect(panel.getByLabel('Type', { exact: true })).toHaveValue('lab-result');
+  await expect(panel.getByTestId('type-basis')).toContainText("phrase 'Lipid panel'");
+  const medical = sidebar.getByRole('button', { name: /Medical records/ }).locator('.nav-count');
+  const billing = sidebar.getByRole('button', { name: /Billing records/ }).locator('.nav-count');
+  const medicalBefore = Number(await medical.textContent());
+  expect(medicalBefore).toBeGreaterThan(0);
+  const billingBefore = Number(await billing.textContent());
+  await panel.getByLabel('Type', { exact: true }).selectOption('itemized-bill');
   await panel.getByLabel('Provider', { exact: true }).fill('Mercy Lab');
   await panel.getByRole('button', { name: 'Save' }).click();
-  await expect(sidebar.getByRole('button', { name: /Medical records/ })).toContainText('1');
+  await expect(billing).toHaveText(String(billingBefore + 1));
+  await expect(medical).toHaveText(String(medicalBefore - 1));
+  await expect(panel.getByTestId('type-basis')).toHaveCount(0); // the patient's choice needs no reason
+  await panel.getByLabel('Type', { exact: true }).selectOption('lab-result');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(medical).toHaveText(String(medicalBefore));
   await shot(page, '11-document-retagged');
   await page.keyboard.press('Escape');
   await expect(panel).toBeHidden();
@@ -101,7 +113,7 @@ test('a patient creates a vault, imports, finds, retags, locks and unlocks with 
   await expect(page.getByLabel('Search documents')).toHaveValue('');
   await expect(table.getByRole('row')).toHaveCount(6);
   await sidebar.getByRole('button', { name: /Medical records/ }).click();
-  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByRole('row')).toHaveCount(medicalBefore + 1);
   await expect(table).toContainText('Lipid panel');
   await shot(page, '12-category-medical');
 

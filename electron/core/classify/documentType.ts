@@ -9,7 +9,7 @@ interface Score {
   type: DesignatedRecordSetType;
   score: number;
   /** What matched, strongest first. */
-  evidence: { weight: number; words: string }[];
+  evidence: { weight: number; words: string; phrase: boolean }[];
 }
 
 /**
@@ -24,7 +24,13 @@ export function suggestType(text: string): Suggested<DesignatedRecordSetType> | 
     if (!match) continue;
     const score = scores.get(cue.type) ?? { type: cue.type, score: 0, evidence: [] };
     score.score += cue.weight;
-    score.evidence.push({ weight: cue.weight, words: cue.label ?? quoted(match[0]) });
+    // A layout cue is named by what it is, with the words it saw when they are short ("lab units 'mg/dL'").
+    const words = cue.label
+      ? match[0].length <= 12
+        ? `${cue.label} ${quoted(match[0])}`
+        : cue.label
+      : quoted(match[0]);
+    score.evidence.push({ weight: cue.weight, words, phrase: !cue.label });
     scores.set(cue.type, score);
   }
   const ranked = [...scores.values()].sort((a, b) => b.score - a.score);
@@ -38,9 +44,10 @@ export function suggestType(text: string): Suggested<DesignatedRecordSetType> | 
   if (close) confidence -= 0.2;
   confidence = Math.max(0.2, Math.round(confidence * 100) / 100);
 
-  best.evidence.sort((a, b) => b.weight - a.weight);
+  // The strongest sign first; between equals, words the document says outright.
+  best.evidence.sort((a, b) => b.weight - a.weight || Number(b.phrase) - Number(a.phrase));
   const [first, ...rest] = best.evidence;
-  const phrase = first!.words.startsWith("'") ? `phrase ${first!.words}` : first!.words;
+  const phrase = first!.phrase ? `phrase ${first!.words}` : first!.words;
   let reason = rest.length > 0 ? `${phrase} and ${rest.length} more sign${rest.length > 1 ? 's' : ''}` : phrase;
   if (close) reason += `; it could also be ${article(runnerUp.type.replace(/-/g, ' '))}`;
   return { value: best.type, confidence, reason };

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { LibraryFacets } from '../../../shared/api';
 import type { DocumentDetails, VaultDocument } from '../../../shared/documents';
+import { REVIEW_THRESHOLD } from '../../../shared/documents';
 import { RECORD_CATEGORY_LABELS, categoryOf } from '../../../shared/recordSet';
 import { useApi } from '../../api';
 import { formatBytes, formatTimestamp } from '../../lib/format';
@@ -18,6 +19,7 @@ import {
   type DocumentDraft,
 } from './documentDraft';
 import { Preview } from './Preview';
+import { SuggestionNote } from './SuggestionNote';
 import { TagEditor } from './TagEditor';
 import './document.css';
 
@@ -27,6 +29,19 @@ const SOURCE_LABELS: Record<VaultDocument['source']['kind'], string> = {
   download: 'A patient-portal download',
   scan: 'A scan',
 };
+
+/** Which suggestions are unsure, in words. */
+function reviewMessage(details: DocumentDetails): string {
+  const typeUnsure =
+    !details.editedFields.includes('type') &&
+    (details.suggested.type ? details.suggested.type.confidence < REVIEW_THRESHOLD : details.type === 'other-record');
+  const dateUnsure =
+    !details.editedFields.includes('date') &&
+    (details.date === null || (details.suggested.date?.confidence ?? 1) < REVIEW_THRESHOLD);
+  const what =
+    typeUnsure && dateUnsure ? 'the type and the date' : typeUnsure ? 'the type' : dateUnsure ? 'the date' : 'this';
+  return `Medvault could not be sure of ${what} of this document.`;
+}
 
 /** The details of one document beside the table: preview, editable fields, and where it came from. */
 export function DocumentPanel({
@@ -97,6 +112,22 @@ export function DocumentPanel({
     onSaved();
   };
 
+  const markReviewed = async () => {
+    if (!details || saving) return;
+    setSaving(true);
+    setSaveError(null);
+    const result = await api.editDocument({ id, edit: { reviewed: true } });
+    setSaving(false);
+    if (!result.ok) {
+      setSaveError(result.error.message);
+      return;
+    }
+    setDetails({ ...details, ...result.value });
+    setSavedAt(Date.now());
+    panel.current?.focus();
+    onSaved();
+  };
+
   // Escape closes the panel, from inside it or when focus is nowhere in particular (the body,
   // say after Save was disabled); not while a dialog is open or when another control used it.
   const closeRef = useRef(onClose);
@@ -164,6 +195,21 @@ export function DocumentPanel({
             )}
 
             <form className="document-form" onSubmit={save} aria-label="Edit document">
+              {details.needsReview && (
+                <div className="review-banner" role="note" data-testid="review-banner">
+                  <Icon name="flag" />
+                  <p>{reviewMessage(details)} Change what is wrong and save, or confirm what Medvault suggested.</p>
+                  <button
+                    type="button"
+                    className="button small"
+                    disabled={changed || saving}
+                    title={changed ? 'Save your changes first' : undefined}
+                    onClick={() => void markReviewed()}
+                  >
+                    <Icon name="check" /> Looks right
+                  </button>
+                </div>
+              )}
               <div className="field">
                 <label htmlFor={ids.title}>Title</label>
                 <input
@@ -180,6 +226,7 @@ export function DocumentPanel({
                   <label htmlFor={ids.type}>Type</label>
                   <RecordTypeSelect id={ids.type} value={draft.type} onChange={(type) => type && update({ type })} />
                   <span className="field-hint">Category: {RECORD_CATEGORY_LABELS[categoryOf(draft.type)]}</span>
+                  <SuggestionNote basis={details.suggested.type} testId="type-basis" />
                 </div>
                 <div className="field">
                   <label htmlFor={ids.date}>Date</label>
@@ -203,6 +250,7 @@ export function DocumentPanel({
                     </button>
                   </div>
                   {!draft.date && <span className="field-hint">Unknown</span>}
+                  <SuggestionNote basis={details.suggested.date} testId="date-basis" />
                 </div>
               </div>
               <div className="field">
@@ -222,6 +270,7 @@ export function DocumentPanel({
                     <option key={provider} value={provider} />
                   ))}
                 </datalist>
+                <SuggestionNote basis={details.suggested.provider} testId="provider-basis" />
               </div>
               <TagEditor tags={draft.tags} onChange={(tags) => update({ tags })} suggestions={facets?.tags ?? []} />
 

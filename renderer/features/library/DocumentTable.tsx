@@ -79,6 +79,11 @@ export function DocumentTable({
               <span className="title-cell">
                 <Icon name="file" />
                 <span className="title-text">{document.title}</span>
+                {document.needsReview && (
+                  <span className="review-badge" title="Medvault is unsure of this type or date: check it">
+                    <Icon name="flag" /> Check
+                  </span>
+                )}
               </span>
             </td>
             <td className="col-type">{recordTypeLabel(document.type)}</td>

@@ -11,7 +11,7 @@ import { ImportDialog } from '../import/ImportDialog';
 import { useImport } from '../import/useImport';
 import { DocumentTable } from './DocumentTable';
 import { EmptyState } from './EmptyState';
-import { clearToolbarFilters, hasToolbarFilters, withCategory } from './filters';
+import { clearToolbarFilters, hasToolbarFilters, withCategory, withNeedsReview } from './filters';
 import { Sidebar } from './Sidebar';
 import { Toolbar } from './Toolbar';
 import { useLibrary } from './useLibrary';
@@ -41,7 +41,11 @@ export function Library({
   }, [filters, library, setFilters]);
 
   const filtered = hasToolbarFilters({ ...filters, text: library.searchText });
-  const heading = filters.category ? RECORD_CATEGORY_LABELS[filters.category] : 'All documents';
+  const heading = filters.needsReview
+    ? 'Needs review'
+    : filters.category
+      ? RECORD_CATEGORY_LABELS[filters.category]
+      : 'All documents';
   const vaultEmpty = facets?.total === 0;
 
   const running = imports.state.phase === 'running' ? imports.state.progress : null;
@@ -121,6 +125,15 @@ export function Library({
         </p>
       </EmptyState>
     );
+  } else if (documents.length === 0 && filters.needsReview) {
+    content = (
+      <EmptyState icon="check" title="Nothing needs review" testId="nothing-to-review">
+        <p>
+          Every document&rsquo;s type and date were suggested with confidence, or you have checked them. Documents
+          Medvault is unsure of appear here after an import.
+        </p>
+      </EmptyState>
+    );
   } else if (documents.length === 0) {
     content = (
       <EmptyState icon="files" title={`No ${heading.toLowerCase()} yet`} testId="empty-category">
@@ -148,6 +161,8 @@ export function Library({
         facets={facets}
         category={filters.category}
         onCategory={(category) => setFilters(withCategory(filters, category))}
+        needsReview={filters.needsReview}
+        onNeedsReview={() => setFilters(withNeedsReview(filters))}
         status={status}
         onStatusChange={onStatusChange}
         onLock={onLock}

@@ -16,6 +16,8 @@ export function Sidebar({
   facets,
   category,
   onCategory,
+  needsReview,
+  onNeedsReview,
   status,
   onStatusChange,
   onLock,
@@ -23,6 +25,9 @@ export function Sidebar({
   facets: LibraryFacets | null;
   category: RecordCategory | null;
   onCategory: (category: RecordCategory | null) => void;
+  /** The "Needs review" view is showing. */
+  needsReview: boolean;
+  onNeedsReview: () => void;
   status: VaultStatus;
   onStatusChange: (status: VaultStatus) => void;
   onLock: () => void;
@@ -50,7 +55,7 @@ export function Sidebar({
       <button
         type="button"
         className="nav-item"
-        aria-current={category === value ? 'page' : undefined}
+        aria-current={!needsReview && category === value ? 'page' : undefined}
         onClick={() => onCategory(value)}
       >
         <span className="nav-label">{label}</span>
@@ -70,7 +75,28 @@ export function Sidebar({
         <span className="brand-name">Medvault</span>
       </div>
       <nav aria-label="Categories" className="sidebar-nav">
-        <ul className="nav-list">{item(null, 'All documents', facets?.total)}</ul>
+        <ul className="nav-list">
+          {item(null, 'All documents', facets?.total)}
+          <li>
+            <button
+              type="button"
+              className={`nav-item review${facets?.needsReview ? ' pending' : ''}`}
+              aria-current={needsReview ? 'page' : undefined}
+              onClick={onNeedsReview}
+              title="Documents whose suggested type or date Medvault is unsure of"
+            >
+              <span className="nav-label">
+                <Icon name="flag" /> Needs review
+              </span>
+              <span
+                className={`nav-count${facets?.needsReview ? '' : ' zero'}`}
+                aria-label={`${facets?.needsReview ?? 0} documents`}
+              >
+                {facets?.needsReview ?? 0}
+              </span>
+            </button>
+          </li>
+        </ul>
         <h2 className="nav-heading">Categories</h2>
         <ul className="nav-list">
           {RECORD_CATEGORIES.map((value) => item(value, RECORD_CATEGORY_LABELS[value], counts.get(value)))}

@@ -5,6 +5,7 @@ import {
   NO_FILTERS,
   toDocumentFilter,
   withCategory,
+  withNeedsReview,
   withType,
 } from './filters';
 
@@ -58,5 +59,20 @@ describe('category and type stay consistent', () => {
   it('moves to the category of a chosen type', () => {
     expect(withType({ ...NO_FILTERS, category: 'billing-record' }, 'lab-result').category).toBe('medical-record');
     expect(withType({ ...NO_FILTERS, category: null }, 'lab-result').category).toBeNull();
+  });
+});
+
+describe('the needs-review view', () => {
+  it('asks the core for the documents to check, across categories, and keeps the toolbar', () => {
+    const view = withNeedsReview({ ...NO_FILTERS, category: 'billing-record', text: 'mercy' });
+    expect(toDocumentFilter(view)).toEqual({ needsReview: true, text: 'mercy' });
+    expect(clearToolbarFilters(view)).toEqual({ ...NO_FILTERS, needsReview: true });
+  });
+  it('is left by choosing a category or all documents', () => {
+    expect(withCategory(withNeedsReview(NO_FILTERS), 'medical-record')).toEqual({
+      ...NO_FILTERS,
+      category: 'medical-record',
+    });
+    expect(withCategory(withNeedsReview(NO_FILTERS), null).needsReview).toBe(false);
   });
 });

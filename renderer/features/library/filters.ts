@@ -11,6 +11,8 @@ export interface LibraryFilters {
   tag: string;
   /** Full-text search, as debounced from the search box. */
   text: string;
+  /** The "Needs review" view: documents whose suggested type or date is unsure. */
+  needsReview: boolean;
 }
 
 export const NO_FILTERS: LibraryFilters = {
@@ -21,6 +23,7 @@ export const NO_FILTERS: LibraryFilters = {
   provider: '',
   tag: '',
   text: '',
+  needsReview: false,
 };
 
 export function toDocumentFilter(filters: LibraryFilters): DocumentFilter {
@@ -33,6 +36,7 @@ export function toDocumentFilter(filters: LibraryFilters): DocumentFilter {
   if (filters.tag) filter.tag = filters.tag;
   const text = filters.text.trim();
   if (text) filter.text = text.slice(0, 500);
+  if (filters.needsReview) filter.needsReview = true;
   return filter;
 }
 
@@ -41,15 +45,20 @@ export function hasToolbarFilters(filters: LibraryFilters): boolean {
   return Boolean(filters.type || filters.from || filters.to || filters.provider || filters.tag || filters.text.trim());
 }
 
-/** Clears the toolbar, keeps the category. */
+/** Clears the toolbar, keeps the sidebar's choice (a category, or the review view). */
 export function clearToolbarFilters(filters: LibraryFilters): LibraryFilters {
-  return { ...NO_FILTERS, category: filters.category };
+  return { ...NO_FILTERS, category: filters.category, needsReview: filters.needsReview };
 }
 
-/** Choosing a category drops a type filter that cannot be in it. */
+/** Choosing a category (or all documents) leaves the review view and drops a type that cannot be in it. */
 export function withCategory(filters: LibraryFilters, category: RecordCategory | null): LibraryFilters {
   const type = filters.type && category && categoryOf(filters.type) !== category ? '' : filters.type;
-  return { ...filters, category, type };
+  return { ...filters, category, type, needsReview: false };
+}
+
+/** The sidebar's "Needs review": every category, only the documents to check. */
+export function withNeedsReview(filters: LibraryFilters): LibraryFilters {
+  return { ...filters, category: null, needsReview: true };
 }
 
 /** Choosing a type moves the sidebar to its category when another one was selected. */
