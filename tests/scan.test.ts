@@ -18,7 +18,7 @@ import { FileImporter } from '../electron/core/import/files/FileImporter';
 import type { FoundFile } from '../electron/core/import/types';
 import type { Vault } from '../electron/core/vault/Vault';
 import { BLOB_DIR } from '../electron/core/vault/Vault';
-import { writeTree } from './support/fixtures';
+import { makeJpeg, makePng, writeTree } from './support/fixtures';
 import { imageOnlyPdf, jpegOf, pngOf, textPage, tiffOf } from './support/scanFixtures';
 import { withNewVault } from './support/vault';
 
@@ -162,6 +162,26 @@ describe('scanned paper', () => {
     const details = await vault.getDocument(fax!.id);
     expect(details.files.map((file) => file.mediaType)).toEqual(['application/pdf', 'image/tiff']);
     expect((await PDFDocument.load(await pdfOf(vault, fax!.id))).getPageCount()).toBe(2);
+  }, 60_000);
+
+  it('does not read photos or noise (not paper): tesseract is slowest on them and finds nothing', async () => {
+    const folder = join(root, 'photos');
+    await writeTree(folder, {
+      'noise.png': makePng(1200, 900, 3),
+      'noise.jpg': makeJpeg(1200, 900, 4),
+      'note.png': await pngOf(textPage(['Paper note ocelot'])),
+    });
+    const ocr = new OcrEngine();
+    const read: number[] = [];
+    const recognize = ocr.recognize.bind(ocr);
+    ocr.recognize = (image, signal, dpi) => {
+      read.push(image.length);
+      return recognize(image, signal, dpi);
+    };
+    const report = await runImport(vault, [folder], { importers: [new FileImporter({ ocr })] });
+    expect(report).toMatchObject({ imported: 3, failed: [], warnings: [] });
+    expect(read).toHaveLength(1); // the note only
+    expect((await vault.listDocuments({ text: 'ocelot' })).map((document) => document.title)).toEqual(['note']);
   }, 60_000);
 
   it('fails a scan with an unreadable page, naming the page, and imports the rest', async () => {

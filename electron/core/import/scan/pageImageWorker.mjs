@@ -5,7 +5,8 @@
  * Plain JavaScript, started as is (like pdfTextWorker.mjs).
  *
  * Message: { id, format: 'jpeg'|'png', bytes, turn: 0|90|180|270, maxSide }
- *   → { id, ok: true, pgm, width, height, scale } | { id, ok: false, message }
+ *   → { id, ok: true, pgm, width, height, scale, light } | { id, ok: false, message }
+ * `light` is the share of light pixels: paper is mostly light; a photo or noise is not.
  */
 import { parentPort } from 'node:worker_threads';
 import jpeg from 'jpeg-js';
@@ -37,6 +38,7 @@ function prepare({ format, bytes, turn, maxSide }) {
   const pgm = new Uint8Array(header.length + outWidth * outHeight);
   pgm.set(header, 0);
   let at = header.length;
+  let light = 0;
   for (let y = 0; y < outHeight; y++) {
     for (let x = 0; x < outWidth; x++) {
       // (u, v): where this pixel of the turned page is on the scaled, unturned one.
@@ -50,10 +52,12 @@ function prepare({ format, bytes, turn, maxSide }) {
       const i = (sy * width + sx) * 4;
       const alpha = data[i + 3] / 255;
       const grey = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
-      pgm[at++] = Math.round(grey * alpha + 255 * (1 - alpha)); // transparent is white paper
+      const value = Math.round(grey * alpha + 255 * (1 - alpha)); // transparent is white paper
+      pgm[at++] = value;
+      if (value >= 160) light++;
     }
   }
-  return { pgm, width: outWidth, height: outHeight, scale };
+  return { pgm, width: outWidth, height: outHeight, scale, light: light / (outWidth * outHeight) };
 }
 
 parentPort?.on('message', (request) => {

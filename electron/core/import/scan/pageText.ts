@@ -6,6 +6,11 @@ import { PageReadError, type Rotation, type ScanPage } from './scanPages';
 const MAX_OCR_SIDE = 3600;
 /** Below this mean confidence the page may be sideways or upside down: its orientation is checked. */
 const SURE_CONFIDENCE = 70;
+/**
+ * A page is read only if at least this share of it is light, as paper is: a photo (a rash, an
+ * X-ray) or noise has no text to find, and tesseract takes longest on exactly those.
+ */
+const PAPER_SHARE = 0.5;
 
 export interface PageText {
   text: string;
@@ -25,6 +30,7 @@ export async function readPageText(
   signal: AbortSignal,
 ): Promise<PageText> {
   const first = await uprightImage(ocr, page, chosen ?? 0, signal);
+  if (first.light < PAPER_SHARE) return { text: '', rotation: chosen ?? 0 };
   const read = await ocr.recognize(first.image, signal, first.dpi);
   if (chosen !== undefined || read.confidence >= SURE_CONFIDENCE) return { text: read.text, rotation: chosen ?? 0 };
   const { rotation } = await ocr.detectOrientation(first.image, signal, first.dpi);
@@ -40,11 +46,11 @@ async function uprightImage(
   page: ScanPage,
   extra: Rotation,
   signal: AbortSignal,
-): Promise<{ image: Buffer; dpi: number }> {
+): Promise<{ image: Buffer; dpi: number; light: number }> {
   const turn = ((page.fileRotation + extra) % 360) as Rotation;
   try {
-    const { image, scale } = await ocr.pageImage(page, turn, MAX_OCR_SIDE, signal);
-    return { image, dpi: (page.dpi?.x ?? DEFAULT_DPI) * scale };
+    const { image, scale, light } = await ocr.pageImage(page, turn, MAX_OCR_SIDE, signal);
+    return { image, dpi: (page.dpi?.x ?? DEFAULT_DPI) * scale, light };
   } catch (error) {
     if (signal.aborted) throw error;
     throw new PageReadError(
