@@ -110,6 +110,7 @@ export const TYPE_CUES: readonly TypeCue[] = [
   cue('imaging-report', 2, /\bimpression\s*:/i),
   cue('imaging-report', 2, /\b(technique|comparison)\s*:/i),
   cue('imaging-report', 1, /\bfindings\s*:/i),
+  cue('imaging-report', 2, /\bfindings\b[\s\S]{0,3000}\bimpressions?\b/i, 'findings then impression'),
   cue('imaging-report', 1, /\b(CT|MRI|x-ray|radiographs?|ultrasound|sonogram|mammogra(m|phy)|PET\/CT|fluoroscopy)\b/i),
   cue('imaging-report', 1, /\bradiologist\b/i),
   cue(
@@ -119,6 +120,7 @@ export const TYPE_CUES: readonly TypeCue[] = [
   ),
   cue('clinical-note', 2, /\b(chief complaint|history of present illness|HPI)\b/i),
   cue('clinical-note', 2, /\b(assessment and plan|assessment\/plan)\b/i),
+  cue('clinical-note', 1, /\bassessment\b[\s\S]{0,20000}\bplan\b/i, 'assessment then plan'),
   cue('clinical-note', 1, /\b(review of systems|physical exam(ination)?|vital signs)\b/i),
   cue(
     'medication-list',
@@ -150,4 +152,11 @@ export const TYPE_CUES: readonly TypeCue[] = [
   cue('referral', 3, /\b(referral (form|letter|request)|reason for referral|referring (physician|provider))\b/i),
   cue('referral', 2, /\b(thank you for (seeing|your referral)|referred (to|by)|please (see|evaluate))\b/i),
   cue('care-summary', 3, /\b(continuity of care|care summary|after visit summary|visit summary|patient summary)\b/i),
+  // A summary of care has the whole chart's sections; a visit note has only some of them.
+  cue(
+    'care-summary',
+    4,
+    /^(?=[\s\S]*\ballergies\b)(?=[\s\S]*\bmedications\b)(?=[\s\S]*\bproblems?\b)(?=[\s\S]*\bimmunizations\b)(?=[\s\S]*\b(encounters|advance directives|family history|social history)\b)/i,
+    'the sections of a whole chart (allergies, medications, problems, immunizations…)',
+  ),
 ];
