@@ -74,6 +74,26 @@ export interface ImportRequest {
   /** Files dropped on the window in browser mode, uploaded (encrypted) beforehand. */
   uploadIds?: string[];
   sourceKind?: DocumentSourceKind;
+  /** Scanned paper: each scan's page images, in order, become one PDF document (text read by OCR). */
+  scans?: ScanRequest[];
+}
+
+/** One scanned document: its pages (a file on this computer, or an upload) in order. */
+export interface ScanRequest {
+  title?: string;
+  pages: ScanPageRequest[];
+}
+
+export interface ScanPageRequest {
+  path?: string;
+  uploadId?: string;
+  /** Clockwise turn to make the page upright, as the patient sees it; without it the page is turned by itself. */
+  rotate?: 0 | 90 | 180 | 270;
+}
+
+export interface ScannerStatus {
+  /** Whether a scanner interface (SANE scanimage) is there to scan pages with. */
+  available: boolean;
 }
 
 export interface Api {
@@ -94,6 +114,10 @@ export interface Api {
   /** Whose vault this is: imports warn about records naming someone else. */
   getOwner(): PatientIdentity | null;
   setOwner(args: { owner: PatientIdentity | null }): PatientIdentity | null;
+  /** Whether pages can be scanned here (the import dialog shows a Scan button then). */
+  getScannerStatus(): ScannerStatus;
+  /** Scans one page with the scanner; it waits (encrypted) like a dropped file until imported. */
+  scanPage(): { uploadId: string; name: string };
 }
 
 export type ApiMethod = keyof Api;
@@ -145,6 +169,8 @@ export const API_METHODS = [
   'cancelImport',
   'getOwner',
   'setOwner',
+  'getScannerStatus',
+  'scanPage',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.

@@ -12,6 +12,7 @@ const recordType = z.enum(RECORD_TYPES as [string, ...string[]]);
 const secret = z.string().min(1).max(1024);
 const documentId = z.string().regex(/^[0-9a-z]{4,32}$/, 'must be a document id');
 const text = (max: number) => z.string().max(max);
+const uploadId = z.string().regex(/^[0-9a-z]{12}$/);
 
 const documentFilter = z
   .object({
@@ -73,11 +74,38 @@ export const API_ARG_SCHEMAS = {
           .max(10_000)
           .optional(),
         sourceKind: z.enum(['file', 'disc', 'download', 'scan']).optional(),
+        scans: z
+          .array(
+            z
+              .object({
+                title: text(300).optional(),
+                pages: z
+                  .array(
+                    z
+                      .object({
+                        path: text(4096).min(1).optional(),
+                        uploadId: uploadId.optional(),
+                        rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+                      })
+                      .strict()
+                      .refine((page) => (page.path === undefined) !== (page.uploadId === undefined), {
+                        message: 'each page needs a path or an upload, not both',
+                      }),
+                  )
+                  .min(1)
+                  .max(500),
+              })
+              .strict(),
+          )
+          .max(100)
+          .optional(),
       })
       .strict(),
   ),
   cancelImport: one(z.object({ importId: z.string().regex(/^[0-9a-z]{12}$/) }).strict()),
   getOwner: none,
+  getScannerStatus: none,
+  scanPage: none,
   setOwner: one(
     z
       .object({

@@ -39,6 +39,8 @@ const bridge: MedvaultBridge = {
   cancelImport: method('cancelImport'),
   getOwner: method('getOwner'),
   setOwner: method('setOwner'),
+  getScannerStatus: method('getScannerStatus'),
+  scanPage: method('scanPage'),
 
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function.');

@@ -10,6 +10,7 @@ import type {
   FolderListing,
   ImportRequest,
   LibraryFacets,
+  ScannerStatus,
   VaultStatus,
 } from '../../../shared/api';
 import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
@@ -21,6 +22,8 @@ import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
 import type { FoundFile } from '../import/types';
+import type { ScanRequest } from '../import/scan/ScanImporter';
+import { findScanimage, scanWithScanimage } from '../import/scan/scanner';
 import { isSystemFile } from '../import/systemFiles';
 import type { Credential } from '../vault/keyFile';
 import { KEY_FILE_NAME } from '../vault/keyFile';
@@ -60,6 +63,8 @@ export class MedvaultService implements ServiceMethods {
    */
   private importQueue: Promise<unknown> = Promise.resolve();
   private readonly uploads = new Map<string, Upload>();
+  /** Pages scanned this session, to name them. */
+  private scannedPages = 0;
 
   constructor(
     private readonly vaultDir: string,
@@ -227,30 +232,49 @@ export class MedvaultService implements ServiceMethods {
   async startImport(request: ImportRequest): Promise<{ importId: string }> {
     const vault = this.open();
     const paths = request.paths ?? [];
-    const uploads = (request.uploadIds ?? []).map((id) => {
+    // A scan's pages on disk are checked before any upload is taken (a failed request keeps them).
+    const pagePaths = new Map<string, FoundFile>();
+    for (const page of (request.scans ?? []).flatMap((scan) => scan.pages)) {
+      if (page.path !== undefined) pagePaths.set(page.path, await pageOnDisk(page.path));
+    }
+    const takeUpload = (id: string) => {
       const upload = this.uploads.get(id);
       if (!upload) throw new MedvaultError('not-found', 'An uploaded file is no longer available; drop it again.');
       this.uploads.delete(id);
       return upload;
+    };
+    const uploads = (request.uploadIds ?? []).map(takeUpload);
+    const uploadFile = (upload: Upload): FoundFile => ({
+      path: upload.name,
+      relativePath: upload.name,
+      bytes: upload.bytes,
+      content: { chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming') },
     });
-    if (paths.length === 0 && uploads.length === 0) {
+    const scanUploads: Upload[] = [];
+    const scans: ScanRequest[] = (request.scans ?? []).map((scan) => ({
+      title: scan.title,
+      pages: scan.pages.map((page) => {
+        if (page.path !== undefined) return { file: pagePaths.get(page.path)!, rotate: page.rotate };
+        const upload = takeUpload(page.uploadId!);
+        scanUploads.push(upload);
+        return { file: uploadFile(upload), rotate: page.rotate };
+      }),
+    }));
+    if (paths.length === 0 && uploads.length === 0 && scans.length === 0) {
       throw new MedvaultError('invalid-argument', 'Choose at least one file or folder to import.');
     }
     const importId = newId();
     const controller = new AbortController();
     this.imports.set(importId, controller);
-    const files: FoundFile[] = uploads.map((upload) => ({
-      path: upload.name,
-      relativePath: upload.name,
-      bytes: upload.bytes,
-      content: { chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming') },
-    }));
-    const cleanUploads = () => Promise.all(uploads.map((upload) => vault.blobs.discardIncoming(upload.blobId)));
+    const files: FoundFile[] = uploads.map(uploadFile);
+    const cleanUploads = () =>
+      Promise.all([...uploads, ...scanUploads].map((upload) => vault.blobs.discardIncoming(upload.blobId)));
     const run = this.importQueue.then(() =>
       runImport(vault, paths, {
         sourceKind: request.sourceKind ?? 'file',
         signal: controller.signal,
         files,
+        scans,
         onProgress: (progress) => this.emit({ name: 'import-progress', payload: { importId, progress } }),
       }),
     );
@@ -272,6 +296,24 @@ export class MedvaultService implements ServiceMethods {
 
   async getOwner(): Promise<PatientIdentity | null> {
     return this.open().db.read((q) => getOwner(q));
+  }
+
+  async getScannerStatus(): Promise<ScannerStatus> {
+    return { available: (await findScanimage()) !== null };
+  }
+
+  async scanPage(): Promise<{ uploadId: string; name: string }> {
+    this.open();
+    const [page] = await scanWithScanimage({ pages: 1 });
+    this.scannedPages++;
+    const name = `scanned page ${this.scannedPages}.png`;
+    const { uploadId } = await this.stageUpload(
+      name,
+      (async function* () {
+        yield page!;
+      })(),
+    );
+    return { uploadId, name };
   }
 
   async setOwner({ owner }: { owner: PatientIdentity | null }): Promise<PatientIdentity | null> {
@@ -326,6 +368,13 @@ export class MedvaultService implements ServiceMethods {
     if (!this.vault) throw new MedvaultError('vault-locked', 'The vault is locked.');
     return this.vault;
   }
+}
+
+async function pageOnDisk(path: string): Promise<FoundFile> {
+  const full = resolve(path);
+  const info = await stat(full).catch(() => null);
+  if (!info?.isFile()) throw new MedvaultError('not-found', `The scanned page ${full} is not a file.`);
+  return { path: full, relativePath: full.split(/[\\/]/).pop() ?? full, bytes: info.size };
 }
 
 function cleanName(name: string): string {

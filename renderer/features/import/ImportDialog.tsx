@@ -7,6 +7,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
+import { ScanPagesStep } from '../scan/ScanPagesStep';
 import { FolderBrowser } from './FolderBrowser';
 import { ImportProgressView } from './ImportProgressView';
 import { ImportReportView } from './ImportReportView';
@@ -61,6 +62,9 @@ function ChooseStep({
       </select>
     </div>
   );
+
+  // Scanned paper has its own step: the pages of a document, in order and upright.
+  if (sourceKind === 'scan') return <ScanPagesStep controller={controller} error={error} sourcePicker={sourcePicker} />;
 
   const paths = [...selected.keys()];
   const folders = [...selected.values()].filter((entry) => entry.kind === 'folder').length;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError, ApiEvent, ImportRequest } from '../../../shared/api';
+import type { ApiError, ApiEvent, ApiResult, ImportRequest } from '../../../shared/api';
 import type { DocumentSourceKind } from '../../../shared/documents';
 import type { ImportProgress, ImportReport } from '../../../shared/imports';
 import { useApi, useApiEvents, useTransport, type DroppedItems, type UploadProgress } from '../../api';
@@ -19,6 +19,8 @@ export type ImportState =
     }
   | { phase: 'finished'; report: ImportReport }
   | { phase: 'failed'; error: ApiError };
+
+type PrepareOptions = { signal: AbortSignal; onProgress: (progress: UploadProgress) => void };
 
 type ImportEvent = Extract<ApiEvent, { name: 'import-progress' | 'import-finished' | 'import-failed' }>;
 
@@ -43,6 +45,8 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
   const early = useRef<ImportEvent[]>([]);
   const stateRef = useRef(state);
   const uploadAbort = useRef<AbortController | null>(null);
+  /** Where a drop goes instead of straight into an import (the scan page list, while it is open). */
+  const dropTarget = useRef<((drop: DroppedItems) => void) | null>(null);
   useEffect(() => {
     stateRef.current = state;
   });
@@ -99,6 +103,30 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
 
   const busy = ['uploading', 'starting', 'running'].includes(state.phase);
 
+  const prepared = useCallback(
+    async (prepare: (options: PrepareOptions) => Promise<ApiResult<ImportRequest>>) => {
+      if (busy) return;
+      const controller = new AbortController();
+      uploadAbort.current = controller;
+      setDialogOpen(true);
+      setState({ phase: 'uploading', progress: null });
+      const request = await prepare({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (!controller.signal.aborted) setState({ phase: 'uploading', progress });
+        },
+      });
+      uploadAbort.current = null;
+      if (controller.signal.aborted) return;
+      if (!request.ok) {
+        setState({ phase: 'failed', error: request.error });
+        return;
+      }
+      await start(request.value);
+    },
+    [busy, start],
+  );
+
   return {
     state,
     dialogOpen,
@@ -127,29 +155,16 @@ export function useImport({ onFinished }: { onFinished: () => void }) {
       (paths: string[], sourceKind: DocumentSourceKind) => start({ paths, sourceKind }),
       [start],
     ),
+    setDropTarget: useCallback((target: ((drop: DroppedItems) => void) | null) => {
+      dropTarget.current = target;
+    }, []),
     importDrop: useCallback(
-      async (drop: DroppedItems) => {
-        if (busy) return;
-        const controller = new AbortController();
-        uploadAbort.current = controller;
-        setDialogOpen(true);
-        setState({ phase: 'uploading', progress: null });
-        const request = await transport.prepareDrop(drop, {
-          signal: controller.signal,
-          onProgress: (progress) => {
-            if (!controller.signal.aborted) setState({ phase: 'uploading', progress });
-          },
-        });
-        uploadAbort.current = null;
-        if (controller.signal.aborted) return;
-        if (!request.ok) {
-          setState({ phase: 'failed', error: request.error });
-          return;
-        }
-        await start(request.value);
-      },
-      [busy, start, transport],
+      (drop: DroppedItems) =>
+        dropTarget.current ? dropTarget.current(drop) : prepared((options) => transport.prepareDrop(drop, options)),
+      [prepared, transport],
     ),
+    /** Imports what `prepare` makes into a request (e.g. uploads first), with the upload's progress. */
+    importPrepared: prepared,
     cancel: useCallback(async () => {
       const current = stateRef.current;
       if (current.phase === 'uploading') {
