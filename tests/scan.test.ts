@@ -114,6 +114,22 @@ describe('scanned paper', () => {
     }
   }, 60_000);
 
+  it('is filed by its OCR text like any document', async () => {
+    const folder = join(root, 'eob');
+    await writeTree(folder, {
+      'eob.png': await pngOf(
+        textPage(['EXPLANATION OF BENEFITS', 'THIS IS NOT A BILL', 'Claim number 4471'], { width: 1400 }),
+      ),
+    });
+    const report = await runImport(vault, [], {
+      sourceKind: 'scan',
+      scans: [{ pages: [{ file: await onDisk(join(folder, 'eob.png')) }] }],
+    });
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    const [document] = await vault.listDocuments();
+    expect(document).toMatchObject({ title: 'eob', type: 'explanation-of-benefits' });
+  }, 60_000);
+
   it('turns pages upright by their EXIF orientation, and finds the orientation of a sideways page itself', async () => {
     const folder = join(root, 'phone');
     await writeTree(folder, {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import { dateFromFileName, titleFromFileName } from '../files/suggest';
 import type { FileOutcome, FoundFile, ImportContext, Importer } from '../types';
 import type { OcrEngine } from './OcrEngine';
@@ -38,10 +39,17 @@ export class ScanImporter implements Importer {
   async importFile(file: FoundFile, _head: Buffer, context: ImportContext): Promise<FileOutcome> {
     const request = file.scan!;
     const first = request.pages[0]?.file;
+    const date = first ? dateFromFileName(first.path) : null;
     return commitScannedDocument({
       owner: file,
-      title: request.title?.trim() || (first ? titleFromFileName(first.path) : 'Scanned document'),
-      date: first ? dateFromFileName(first.path) : null,
+      suggestion: {
+        title: request.title?.trim() || (first ? titleFromFileName(first.path) : 'Scanned document'),
+        type: DEFAULT_RECORD_TYPE,
+        date,
+        provider: null,
+        // As for any file: a date in the name is a fair guess, not a sure one.
+        ...(date ? { basis: { date: { confidence: 0.7, reason: 'date in the file name' } } } : {}),
+      },
       sourcePath: first?.path ?? file.path,
       pages: request.pages,
       ocr: this.ocr,

@@ -63,8 +63,7 @@ export async function tiffAsScan(
   if (!bytes || (bytes[0] !== 0x49 && bytes[0] !== 0x4d) || tiffPageCount(bytes) < 2) return null;
   return commitScannedDocument({
     owner: file,
-    title: suggestion.title,
-    date: suggestion.date,
+    suggestion,
     sourcePath: file.path,
     pages: [{ file }],
     known: new Map([[file, { bytes, staged }]]),

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
-import { insertDocument } from '../../documents/repository';
+import { decideSuggestion } from '../../classify/textSuggestion';
+import { insertDocument, type DocumentSuggestion } from '../../documents/repository';
 import { describeIoError } from '../../errors';
 import { open } from 'node:fs/promises';
 import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type StagedFile } from '../types';
@@ -21,8 +21,8 @@ export const MAX_PAGE_FILE_BYTES = 64 * 1024 * 1024;
 export interface ScannedDocumentInput {
   /** The file of the run this document is counted as (a scan request, or a multi-page TIFF). */
   owner: FoundFile;
-  title: string;
-  date: string | null;
+  /** What the files say of the document (title, a date in a file name); its text may say more. */
+  suggestion: DocumentSuggestion;
   sourcePath: string;
   pages: readonly ScanPageSource[];
   /** Image bytes already in hand (and staged), by page file, so they are not read again. */
@@ -87,7 +87,7 @@ export async function commitScannedDocument(input: ScannedDocumentInput): Promis
     }
     let pdf: Buffer;
     try {
-      pdf = await buildScanPdf(pdfPages, { title: input.title, created: new Date() });
+      pdf = await buildScanPdf(pdfPages, { title: input.suggestion.title, created: new Date() });
     } catch (error) {
       throw new UnreadableFileError(`The scan could not be made into a PDF (${(error as Error)?.message ?? error}).`);
     }
@@ -99,12 +99,12 @@ export async function commitScannedDocument(input: ScannedDocumentInput): Promis
     staged.push(pdfStaged);
     const all = [pdfStaged, ...originals.map((original) => original.staged)];
     all.forEach((file) => committed.add(file));
+    const text = texts.filter(Boolean).join('\n\n');
+    // Filed by its text like every committed document (commitDocument does the same).
+    const filed = decideSuggestion(input.suggestion, { text });
     const documentId = await context.commitFiles(all, (tx, blobIdOf) =>
       insertDocument(tx, {
-        title: input.title,
-        type: DEFAULT_RECORD_TYPE,
-        date: input.date,
-        provider: null,
+        ...filed,
         sourceKind: context.sourceKind,
         sourcePath: input.sourcePath,
         mediaType: 'application/pdf',
@@ -118,7 +118,7 @@ export async function commitScannedDocument(input: ScannedDocumentInput): Promis
             mediaType: original.mediaType,
           })),
         ],
-        text: texts.filter(Boolean).join('\n\n'),
+        text,
       }),
     );
     return { kind: 'imported', documentId };
