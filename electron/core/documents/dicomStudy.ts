@@ -1,0 +1,72 @@
+import type { DicomInstanceView, DicomSeriesView, DicomStudyView } from '../../../shared/dicom';
+import type { DicomStudySummary } from '../../../shared/documents';
+import type { Queryable } from '../db/Database';
+import { MedvaultError } from '../errors';
+import { resolveDocumentId } from './repository';
+
+interface InstanceRow {
+  position: number;
+  series_instance_uid: string;
+  sop_instance_uid: string;
+  sop_class_uid: string | null;
+  modality: string | null;
+  body_part: string | null;
+  series_description: string | null;
+  series_number: number | null;
+  instance_number: number | null;
+  frames: number;
+  transfer_syntax: string;
+  rows: number | null;
+  columns: number | null;
+}
+
+/**
+ * The series and instances of an imaging-study document, for the viewer and snapshots: series in
+ * series-number order, instances in instance-number order (unnumbered ones last, as stored).
+ */
+export async function getDicomStudy(q: Queryable, idOrPrefix: string): Promise<DicomStudyView> {
+  const id = await resolveDocumentId(q, idOrPrefix);
+  const document = await q.get<{ dicom: string | null }>('SELECT dicom FROM documents WHERE id = ?', [id]);
+  const rows = await q.all<InstanceRow>(
+    `SELECT f.position, i.series_instance_uid, i.sop_instance_uid, i.sop_class_uid, i.modality, i.body_part,
+            i.series_description, i.series_number, i.instance_number, i.frames, i.transfer_syntax, i.rows, i.columns
+     FROM dicom_instances i JOIN document_files f ON f.blob_id = i.blob_id AND f.document_id = i.document_id
+     WHERE i.document_id = ?
+     ORDER BY i.series_number IS NULL, i.series_number, i.series_instance_uid,
+              i.instance_number IS NULL, i.instance_number, f.position`,
+    [id],
+  );
+  if (rows.length === 0) throw new MedvaultError('invalid-argument', 'This document is not a DICOM study.');
+  const series = new Map<string, DicomSeriesView>();
+  for (const row of rows) {
+    let entry = series.get(row.series_instance_uid);
+    if (!entry) {
+      entry = {
+        seriesInstanceUid: row.series_instance_uid,
+        seriesNumber: row.series_number,
+        modality: row.modality,
+        description: row.series_description,
+        bodyPart: row.body_part,
+        instances: [],
+      };
+      series.set(row.series_instance_uid, entry);
+    }
+    const instance: DicomInstanceView = {
+      position: row.position,
+      sopInstanceUid: row.sop_instance_uid,
+      sopClassUid: row.sop_class_uid,
+      instanceNumber: row.instance_number,
+      rows: row.rows,
+      columns: row.columns,
+      frames: row.frames,
+      transferSyntax: row.transfer_syntax,
+      hasPixels: row.rows !== null && row.columns !== null && row.rows > 0 && row.columns > 0,
+    };
+    entry.instances.push(instance);
+  }
+  return {
+    documentId: id,
+    summary: document?.dicom ? (JSON.parse(document.dicom) as DicomStudySummary) : null,
+    series: [...series.values()],
+  };
+}
