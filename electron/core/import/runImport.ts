@@ -26,8 +26,14 @@ import {
   type Importer,
   type StagedFile,
 } from './types';
-import { walkSources, type WalkResult } from './walk';
+import { expandArchives, walkSources, type WalkResult } from './walk';
 import { XdmPlanner } from './xdm/XdmPlanner';
+
+/** What a run opened, to close however it ends. */
+interface Opened {
+  walked: WalkResult | null;
+  archives: { close(): Promise<void> }[];
+}
 
 export interface ImportOptions {
   sourceKind?: DocumentSourceKind;
@@ -65,13 +71,14 @@ export async function runImport(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const importers: Importer[] = options.importers ?? defaultImporters();
-  const opened: { walked: WalkResult | null } = { walked: null };
+  const opened: Opened = { walked: null, archives: [] };
   try {
     return await importRun(vault, paths, options, importers, opened);
   } finally {
     // Whatever way the run ended: the importers' workers stop and the archives close.
     await Promise.all(importers.map((importer) => importer.close?.()));
     await opened.walked?.close();
+    await Promise.all(opened.archives.map((archive) => archive.close()));
   }
 }
 
@@ -80,7 +87,7 @@ async function importRun(
   paths: readonly string[],
   options: ImportOptions,
   importers: Importer[],
-  opened: { walked: WalkResult | null },
+  opened: Opened,
 ): Promise<ImportReport> {
   const sourceKind = options.sourceKind ?? 'file';
   const signal = options.signal ?? new AbortController().signal;
@@ -93,7 +100,8 @@ async function importRun(
   });
   if (!walked) return cancelledReport(runId, sourceKind);
   opened.walked = walked;
-  const found = [...walked.files, ...(options.files ?? [])];
+  // Dropped files too: a dropped zip is opened like one on disk.
+  const found = [...walked.files, ...(await expandArchives(options.files ?? [], walked, opened.archives))];
 
   // A first look at everything (a DICOMDIR, a disc's viewer software) before any file is read.
   const planned = new Set<FoundFile>();

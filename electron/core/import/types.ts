@@ -1,3 +1,4 @@
+import type { RandomAccess } from './archive/randomAccess';
 import type { DocumentSourceKind } from '../../../shared/documents';
 import type { ImportFailure } from '../../../shared/imports';
 import type { Queryable } from '../db/Database';
@@ -21,6 +22,8 @@ export interface FoundFile {
 /** A readable source of a file's bytes other than the disk. */
 export interface FileContent {
   chunks(): AsyncIterable<Buffer>;
+  /** Reading at any offset, where the source allows it: lets a dropped zip be opened like one on disk. */
+  randomAccess?(): Promise<RandomAccess>;
 }
 
 /** A file whose bytes have been encrypted into the vault's incoming area, not yet committed. */

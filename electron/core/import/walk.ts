@@ -2,7 +2,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ImportFailure } from '../../../shared/imports';
 import { describeIoError } from '../errors';
-import { openArchive } from './archive/archives';
+import { openArchive, openArchiveFrom } from './archive/archives';
 import { isArchiveName } from './archive/nesting';
 import { isSystemFile } from './systemFiles';
 import type { FoundFile } from './types';
@@ -42,22 +42,36 @@ export async function walkSources(paths: readonly string[], signal?: AbortSignal
     if (info.isDirectory()) await walkFolder(root, root, result, seen, signal);
     else addFile(root, basename(root), info.size, result, seen);
   }
-  // A zip (a zipped disc, a portal download) or a disc image stands for the files inside it,
-  // those of the archives inside it included.
+  result.files = await expandArchives(result.files, result, archives);
+  return result;
+}
+
+/**
+ * A zip (a zipped disc, a portal download) or a disc image stands for the files inside it,
+ * those of the archives inside it included — on disk, or dropped on the window (read in place,
+ * still encrypted). The archives opened are added to `archives`, to close when the import ends.
+ */
+export async function expandArchives(
+  files: readonly FoundFile[],
+  result: Pick<WalkResult, 'failed' | 'skipped'>,
+  archives: { close(): Promise<void> }[],
+): Promise<FoundFile[]> {
   const expanded: FoundFile[] = [];
-  for (const file of result.files) {
-    if (!isArchiveName(file.path)) {
+  for (const file of files) {
+    const randomAccess = file.content?.randomAccess;
+    if (!isArchiveName(file.path) || (file.content && !randomAccess)) {
       expanded.push(file);
       continue;
     }
-    const archive = await openArchive(file.path, file.relativePath);
+    const archive = randomAccess
+      ? await openArchiveFrom(() => randomAccess.call(file.content), file.path, file.relativePath)
+      : await openArchive(file.path, file.relativePath);
     archives.push(archive);
     expanded.push(...archive.files);
     result.failed.push(...archive.failed);
     result.skipped += archive.skipped;
   }
-  result.files = expanded;
-  return result;
+  return expanded;
 }
 
 async function walkFolder(root: string, folder: string, result: WalkResult, seen: Set<string>, signal?: AbortSignal) {

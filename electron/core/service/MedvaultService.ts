@@ -21,6 +21,7 @@ import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
 import { runImport } from '../import/runImport';
+import type { RandomAccess } from '../import/archive/randomAccess';
 import type { FoundFile } from '../import/types';
 import type { ScanRequest } from '../import/scan/ScanImporter';
 import { findScanimage, scanWithScanimage } from '../import/scan/scanner';
@@ -248,7 +249,10 @@ export class MedvaultService implements ServiceMethods {
       path: upload.name,
       relativePath: upload.name,
       bytes: upload.bytes,
-      content: { chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming') },
+      content: {
+        chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming'),
+        randomAccess: async () => uploadAccess(vault, upload),
+      },
     });
     const scanUploads: Upload[] = [];
     const scans: ScanRequest[] = (request.scans ?? []).map((scan) => ({
@@ -396,4 +400,19 @@ async function exists(path: string): Promise<boolean> {
 export function toApiError(error: unknown): import('../../../shared/api').ApiError {
   if (error instanceof MedvaultError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'Something went wrong inside Medvault; nothing was changed.' };
+}
+
+/** A dropped file read at any offset, decrypting only the chunks a read touches (a zip's directory, one entry). */
+function uploadAccess(vault: Vault, upload: Upload): RandomAccess {
+  return {
+    size: upload.bytes,
+    read: async (offset, length) => {
+      const end = Math.min(upload.bytes, offset + length);
+      if (end <= offset) return Buffer.alloc(0);
+      const parts: Buffer[] = [];
+      for await (const part of vault.blobs.read(upload.blobId, { start: offset, end }, 'incoming')) parts.push(part);
+      return Buffer.concat(parts);
+    },
+    close: async () => {},
+  };
 }

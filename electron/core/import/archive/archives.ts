@@ -4,10 +4,19 @@ import { isZipName, type ArchiveBudget, type ArchiveListing, type ArchiveScope }
 import { openFileAccess, type RandomAccess } from './randomAccess';
 
 /** Lists a zip or disc image on disk, and the archives inside it, as files to import. */
-export async function openArchive(path: string, relativeBase: string): Promise<ArchiveListing> {
+export function openArchive(path: string, relativeBase: string): Promise<ArchiveListing> {
+  return openArchiveFrom(() => openFileAccess(path), path, relativeBase);
+}
+
+/** The same for an archive read through `open` (a file dropped on the window, kept encrypted). */
+export async function openArchiveFrom(
+  open: () => Promise<RandomAccess>,
+  path: string,
+  relativeBase: string,
+): Promise<ArchiveListing> {
   let access: RandomAccess;
   try {
-    access = await openFileAccess(path);
+    access = await open();
   } catch {
     const reason = isZipName(path)
       ? 'The zip file is damaged and cannot be opened.'
