@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Tesseract from 'tesseract.js';
 import { PDFDocument } from 'pdf-lib';
+import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runImport } from '../electron/core/import/runImport';
 import { OcrEngine, tesseractOptions } from '../electron/core/import/scan/OcrEngine';
@@ -39,6 +40,12 @@ async function pdfOf(vault: Vault, documentId: string, position = 0): Promise<Bu
   const parts: Buffer[] = [];
   for await (const part of vault.blobs.read(row!.blob_id, {})) parts.push(part);
   return Buffer.concat(parts);
+}
+
+function brightNoisePng(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i++) png.data[i] = i % 4 === 3 ? 255 : 128 + ((i * 7919) % 128);
+  return PNG.sync.write(png);
 }
 
 async function searchIds(vault: Vault, word: string): Promise<string[]> {
@@ -185,6 +192,8 @@ describe('scanned paper', () => {
     await writeTree(folder, {
       'noise.png': makePng(1200, 900, 3),
       'noise.jpg': makeJpeg(1200, 900, 4),
+      // Light, but not smooth as paper is (noise over a white background).
+      'bright-noise.png': brightNoisePng(900, 700),
       'note.png': await pngOf(textPage(['Paper note ocelot'])),
     });
     const ocr = new OcrEngine();
@@ -195,7 +204,7 @@ describe('scanned paper', () => {
       return recognize(image, signal, dpi);
     };
     const report = await runImport(vault, [folder], { importers: [new FileImporter({ ocr })] });
-    expect(report).toMatchObject({ imported: 3, failed: [], warnings: [] });
+    expect(report).toMatchObject({ imported: 4, failed: [], warnings: [] });
     expect(read).toHaveLength(1); // the note only
     expect((await vault.listDocuments({ text: 'ocelot' })).map((document) => document.title)).toEqual(['note']);
   }, 60_000);

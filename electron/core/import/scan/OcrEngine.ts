@@ -76,16 +76,16 @@ export class OcrEngine {
     turn: Rotation,
     maxSide: number,
     signal: AbortSignal,
-  ): Promise<{ image: Buffer; scale: number; light: number }> {
+  ): Promise<{ image: Buffer; scale: number; light: number; smooth: number }> {
     const bytes = new Uint8Array(page.bytes); // a copy the worker owns
-    const reply = await this.imager.request<{ pgm: Uint8Array; scale: number; light: number }>(
-      { format: page.format, bytes, turn, maxSide },
+    const reply = await this.imager.request<{ pgm: Uint8Array; scale: number; light: number; smooth: number }>(
+      { format: page.format, bytes, tiffPage: page.tiffPage ?? 0, turn, maxSide },
       [bytes.buffer],
       signal,
       this.timeout(),
     );
     const image = Buffer.from(reply.pgm.buffer, reply.pgm.byteOffset, reply.pgm.byteLength);
-    return { image, scale: reply.scale, light: reply.light };
+    return { image, scale: reply.scale, light: reply.light, smooth: reply.smooth };
   }
 
   /** The text of an upright page image (PNG or JPEG bytes). */

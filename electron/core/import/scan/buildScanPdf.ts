@@ -25,6 +25,7 @@ export async function buildScanPdf(pages: readonly PdfPage[], meta: { title: str
   pdf.setCreationDate(meta.created);
   pdf.setModificationDate(meta.created);
   for (const { page, rotation } of pages) {
+    if (page.format === 'tiff') throw new Error('a TIFF page must be converted to PNG first');
     const image = page.format === 'jpeg' ? await pdf.embedJpg(page.bytes) : await pdf.embedPng(page.bytes);
     const [width, height] = pageSize(page);
     const sheet = pdf.addPage([width, height]);

@@ -18,7 +18,7 @@ export async function readImageText(
   context: ImportContext,
 ): Promise<string> {
   try {
-    const [page] = await readScanImage(bytes, file.path);
+    const [page] = await readScanImage(bytes, file.path, { forPdf: false });
     return (await readPageText(ocr, page!, undefined, context.signal)).text;
   } catch (error) {
     if (context.signal.aborted) throw error;

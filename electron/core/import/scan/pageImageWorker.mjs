@@ -4,15 +4,26 @@
  * and turns, scales and greys it into a PGM image in memory, the form tesseract reads fastest.
  * Plain JavaScript, started as is (like pdfTextWorker.mjs).
  *
- * Message: { id, format: 'jpeg'|'png', bytes, turn: 0|90|180|270, maxSide }
+ * Message: { id, format: 'jpeg'|'png'|'tiff', bytes, tiffPage, turn: 0|90|180|270, maxSide }
  *   → { id, ok: true, pgm, width, height, scale, light } | { id, ok: false, message }
- * `light` is the share of light pixels: paper is mostly light; a photo or noise is not.
+ * `light` is the share of light pixels and `smooth` the share of pixels close to their left
+ * neighbour: paper is mostly light and smooth; a photo is seldom light, noise is never smooth.
  */
 import { parentPort } from 'node:worker_threads';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import UTIF from 'utif2';
 
-function decode(format, bytes) {
+function decode(format, bytes, tiffPage) {
+  if (format === 'tiff') {
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    // The same pages as scanPages.ts counts: thumbnails and masks (NewSubfileType bits 0, 2) left out.
+    const pages = UTIF.decode(buffer).filter((ifd) => ifd.t256 && ifd.t257 && ((ifd.t254?.[0] ?? 0) & 0b101) === 0);
+    const ifd = pages[tiffPage];
+    if (!ifd) throw new Error('the TIFF page is missing');
+    UTIF.decodeImage(buffer, ifd);
+    return { width: ifd.width, height: ifd.height, data: UTIF.toRGBA8(ifd) };
+  }
   if (format === 'jpeg') {
     return jpeg.decode(bytes, {
       useTArray: true,
@@ -25,8 +36,8 @@ function decode(format, bytes) {
   return PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-function prepare({ format, bytes, turn, maxSide }) {
-  const { width, height, data } = decode(format, bytes);
+function prepare({ format, bytes, tiffPage, turn, maxSide }) {
+  const { width, height, data } = decode(format, bytes, tiffPage);
   if (!width || !height || data.length < width * height * 4) throw new Error('the image has no pixels');
   const scale = Math.min(1, maxSide / Math.max(width, height));
   const sw = Math.max(1, Math.round(width * scale));
@@ -39,6 +50,7 @@ function prepare({ format, bytes, turn, maxSide }) {
   pgm.set(header, 0);
   let at = header.length;
   let light = 0;
+  let smooth = 0;
   for (let y = 0; y < outHeight; y++) {
     for (let x = 0; x < outWidth; x++) {
       // (u, v): where this pixel of the turned page is on the scaled, unturned one.
@@ -53,11 +65,13 @@ function prepare({ format, bytes, turn, maxSide }) {
       const alpha = data[i + 3] / 255;
       const grey = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
       const value = Math.round(grey * alpha + 255 * (1 - alpha)); // transparent is white paper
-      pgm[at++] = value;
       if (value >= 160) light++;
+      if (x > 0 && Math.abs(value - pgm[at - 1]) <= 24) smooth++;
+      pgm[at++] = value;
     }
   }
-  return { pgm, width: outWidth, height: outHeight, scale, light: light / (outWidth * outHeight) };
+  const pixels = outWidth * outHeight;
+  return { pgm, width: outWidth, height: outHeight, scale, light: light / pixels, smooth: smooth / pixels };
 }
 
 parentPort?.on('message', (request) => {

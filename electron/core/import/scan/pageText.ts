@@ -7,10 +7,12 @@ const MAX_OCR_SIDE = 3600;
 /** Below this mean confidence the page may be sideways or upside down: its orientation is checked. */
 const SURE_CONFIDENCE = 70;
 /**
- * A page is read only if at least this share of it is light, as paper is: a photo (a rash, an
- * X-ray) or noise has no text to find, and tesseract takes longest on exactly those.
+ * A page is read only if it looks like paper: at least half of it light, and most pixels close to
+ * their neighbour (a page is mostly blank). A photo (a rash, an X-ray) is seldom light, noise is
+ * never smooth; neither has text to find, and tesseract takes longest on exactly those.
  */
-const PAPER_SHARE = 0.5;
+const PAPER_LIGHT_SHARE = 0.5;
+const PAPER_SMOOTH_SHARE = 0.7;
 
 export interface PageText {
   text: string;
@@ -30,7 +32,7 @@ export async function readPageText(
   signal: AbortSignal,
 ): Promise<PageText> {
   const first = await uprightImage(ocr, page, chosen ?? 0, signal);
-  if (first.light < PAPER_SHARE) return { text: '', rotation: chosen ?? 0 };
+  if (first.light < PAPER_LIGHT_SHARE || first.smooth < PAPER_SMOOTH_SHARE) return { text: '', rotation: chosen ?? 0 };
   const read = await ocr.recognize(first.image, signal, first.dpi);
   if (chosen !== undefined || read.confidence >= SURE_CONFIDENCE) return { text: read.text, rotation: chosen ?? 0 };
   const { rotation } = await ocr.detectOrientation(first.image, signal, first.dpi);
@@ -46,11 +48,11 @@ async function uprightImage(
   page: ScanPage,
   extra: Rotation,
   signal: AbortSignal,
-): Promise<{ image: Buffer; dpi: number; light: number }> {
+): Promise<{ image: Buffer; dpi: number; light: number; smooth: number }> {
   const turn = ((page.fileRotation + extra) % 360) as Rotation;
   try {
-    const { image, scale, light } = await ocr.pageImage(page, turn, MAX_OCR_SIDE, signal);
-    return { image, dpi: (page.dpi?.x ?? DEFAULT_DPI) * scale, light };
+    const { image, scale, light, smooth } = await ocr.pageImage(page, turn, MAX_OCR_SIDE, signal);
+    return { image, dpi: (page.dpi?.x ?? DEFAULT_DPI) * scale, light, smooth };
   } catch (error) {
     if (signal.aborted) throw error;
     throw new PageReadError(

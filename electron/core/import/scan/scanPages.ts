@@ -9,9 +9,13 @@ import { sniffMediaType } from '../files/sniff';
 export type Rotation = 0 | 90 | 180 | 270;
 
 export interface ScanPage {
-  /** What goes into the PDF: JPEG or PNG bytes, never re-encoded when they already are one. */
-  format: 'jpeg' | 'png';
+  /**
+   * What goes into the PDF: JPEG or PNG bytes, never re-encoded when they already are one. A page
+   * only to be read (not put in a PDF) may stay a TIFF: `bytes` is then the whole file, `tiffPage` the page.
+   */
+  format: 'jpeg' | 'png' | 'tiff';
   bytes: Buffer;
+  tiffPage?: number;
   /** Pixel size as stored (before any rotation). */
   width: number;
   height: number;
@@ -29,14 +33,19 @@ const MAX_TIFF_PAGES = 500;
 /** Larger images are refused before decoding (a 600 dpi A3 sheet is ~70 megapixels). */
 const MAX_PIXELS = 120_000_000;
 
-export async function readScanImage(bytes: Buffer, name: string): Promise<ScanPage[]> {
+/** The pages of an image file; with `forPdf: false` a TIFF's pages are not converted (only read, by OCR). */
+export async function readScanImage(
+  bytes: Buffer,
+  name: string,
+  { forPdf = true }: { forPdf?: boolean } = {},
+): Promise<ScanPage[]> {
   switch (sniffMediaType(name, bytes.subarray(0, 4096))) {
     case 'image/jpeg':
       return [readJpeg(bytes)];
     case 'image/png':
       return [readPng(bytes)];
     case 'image/tiff':
-      return readTiff(bytes);
+      return readTiff(bytes, forPdf);
     default:
       throw new PageReadError('it is not a JPEG, PNG or TIFF image');
   }
@@ -158,7 +167,7 @@ function tiffPages(ifds: Ifd[]): Ifd[] {
   return ifds.filter((ifd) => ifd.t256 && ifd.t257 && ((first(ifd.t254) ?? 0) & 0b101) === 0);
 }
 
-async function readTiff(bytes: Buffer): Promise<ScanPage[]> {
+async function readTiff(bytes: Buffer, forPdf: boolean): Promise<ScanPage[]> {
   const buffer = toArrayBuffer(bytes);
   let pages: Ifd[];
   try {
@@ -169,10 +178,21 @@ async function readTiff(bytes: Buffer): Promise<ScanPage[]> {
   if (pages.length === 0) throw new PageReadError('the TIFF image has no pages');
   if (pages.length > MAX_TIFF_PAGES) throw new PageReadError(`the TIFF image has over ${MAX_TIFF_PAGES} pages`);
   const result: ScanPage[] = [];
-  for (const ifd of pages) {
+  for (const [index, ifd] of pages.entries()) {
     const width = first(ifd.t256) ?? 0;
     const height = first(ifd.t257) ?? 0;
     if (width * height > MAX_PIXELS) throw new PageReadError('the image is too large to be a scanned page');
+    const unit = first(ifd.t296) ?? 2;
+    const x = rational(ifd.t282);
+    const y = rational(ifd.t283) ?? x;
+    const factor = unit === 3 ? 2.54 : unit === 2 ? 1 : 0;
+    const dpi = x && y && factor ? usableDpi(x * factor, y * factor) : null;
+    const fileRotation = orientationToRotation(first(ifd.t274) ?? 1);
+    if (!forPdf) {
+      // Decoded where it is read, in the page image worker: nothing to convert here.
+      result.push({ format: 'tiff', bytes, tiffPage: index, width, height, dpi, fileRotation });
+      continue;
+    }
     let rgba: Uint8Array;
     try {
       UTIF.decodeImage(buffer, ifd);
@@ -191,18 +211,7 @@ async function readTiff(bytes: Buffer): Promise<ScanPage[]> {
     // Encoded off the main thread (libuv pool); lossless, as the scan was.
     const png = Buffer.from(await canvas.encode('png'));
     ifd.data = new Uint8Array(0); // the decoded pixels of one page are let go before the next
-    const unit = first(ifd.t296) ?? 2;
-    const x = rational(ifd.t282);
-    const y = rational(ifd.t283) ?? x;
-    const factor = unit === 3 ? 2.54 : unit === 2 ? 1 : 0;
-    result.push({
-      format: 'png',
-      bytes: png,
-      width: ifd.width,
-      height: ifd.height,
-      dpi: x && y && factor ? usableDpi(x * factor, y * factor) : null,
-      fileRotation: orientationToRotation(first(ifd.t274) ?? 1),
-    });
+    result.push({ format: 'png', bytes: png, width: ifd.width, height: ifd.height, dpi, fileRotation });
   }
   return result;
 }

@@ -135,7 +135,7 @@ function describePage(index: number, count: number, file: FoundFile): string {
 }
 
 function mediaTypeOf(page: ScanPage, bytes: Buffer): string {
-  if (bytes[0] === 0x49 || bytes[0] === 0x4d) return 'image/tiff';
+  if (page.format === 'tiff' || bytes[0] === 0x49 || bytes[0] === 0x4d) return 'image/tiff';
   return page.format === 'jpeg' ? 'image/jpeg' : 'image/png';
 }
 
