@@ -19,6 +19,7 @@ import type { Credential } from '../vault/keyFile';
 import { Vault } from '../vault/Vault';
 import { promptHidden } from './prompt';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
+import { snapshot, snapshotRequestFrom } from './snapshotCommand';
 import type { ScanRequest } from '../import/scan/ScanImporter';
 
 /** Exit codes: the contract scripts rely on. */
@@ -39,6 +40,9 @@ Commands:
   tag ID [--type T] [--date YYYY-MM-DD|unknown] [--provider P] [--title S]
          [--add-tag T]... [--remove-tag T]... [--reviewed]
                                         correct a document; --reviewed accepts its suggestions
+  snapshot ID [--series N] [--instance N] [--frame N] [--window C,W] --out FILE.png [--json]
+                                        render one DICOM image of a study to a PNG (positions from 1
+                                        in the viewer's order, default the first; the file's window)
   verify [--json]                       check the database and every file's integrity
   passphrase                            change the passphrase
   owner [--name N] [--patient-id ID] [--clear]
@@ -79,6 +83,10 @@ const OPTIONS = {
   pages: { type: 'string' },
   'needs-review': { type: 'boolean' },
   reviewed: { type: 'boolean' },
+  series: { type: 'string' },
+  instance: { type: 'string' },
+  frame: { type: 'string' },
+  window: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -134,6 +142,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         const id = one(args, 'tag ID');
         const edit = editFrom(values);
         return await withVault(vaultDir, values, io, (vault) => tag(vault, id, edit, values, io));
+      }
+      case 'snapshot': {
+        const request = snapshotRequestFrom(args, values);
+        return await withVault(vaultDir, values, io, async (vault) => {
+          const result = await snapshot(vault, request);
+          io.out(
+            values.json
+              ? JSON.stringify(result)
+              : `Wrote ${result.width} × ${result.height} pixels (series ${result.series}, instance ${result.instance}, frame ${result.frame} of ${result.frames}) to ${result.path}.`,
+          );
+          return EXIT.ok;
+        });
       }
       case 'verify':
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
