@@ -8,6 +8,7 @@
  * decrypted on the fly.
  */
 import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
+import type { DicomStudyView } from './dicom';
 import type { ImportProgress, ImportReport, PatientIdentity } from './imports';
 import type { ReadableDocument } from './readable';
 import type { RecordCategory } from './recordSet';
@@ -107,6 +108,8 @@ export interface Api {
   getDocument(args: { id: string }): DocumentDetails;
   /** A C-CDA or FHIR document (EOB, claim, coverage, an export…) laid out as plain text for reading; null for others. */
   getReadableDocument(args: { id: string }): ReadableDocument | null;
+  /** An imaging study's series and instances for the viewer; invalid-argument for other documents. */
+  getDicomStudy(args: { id: string }): DicomStudyView;
   editDocument(args: { id: string; edit: DocumentEdit }): VaultDocument;
   browseFolder(args: { path: string | null }): FolderListing;
   startImport(args: ImportRequest): { importId: string };
@@ -163,6 +166,7 @@ export const API_METHODS = [
   'getFacets',
   'getDocument',
   'getReadableDocument',
+  'getDicomStudy',
   'editDocument',
   'browseFolder',
   'startImport',

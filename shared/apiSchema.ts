@@ -63,6 +63,7 @@ export const API_ARG_SCHEMAS = {
   getFacets: none,
   getDocument: one(z.object({ id: documentId }).strict()),
   getReadableDocument: one(z.object({ id: documentId }).strict()),
+  getDicomStudy: one(z.object({ id: documentId }).strict()),
   editDocument: one(z.object({ id: documentId, edit: documentEdit }).strict()),
   browseFolder: one(z.object({ path: text(4096).nullable() }).strict()),
   startImport: one(

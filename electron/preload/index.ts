@@ -33,6 +33,7 @@ const bridge: MedvaultBridge = {
   getFacets: method('getFacets'),
   getDocument: method('getDocument'),
   getReadableDocument: method('getReadableDocument'),
+  getDicomStudy: method('getDicomStudy'),
   editDocument: method('editDocument'),
   browseFolder: method('browseFolder'),
   startImport: method('startImport'),

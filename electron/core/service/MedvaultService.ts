@@ -13,9 +13,11 @@ import type {
   ScannerStatus,
   VaultStatus,
 } from '../../../shared/api';
+import type { DicomStudyView } from '../../../shared/dicom';
 import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
 import type { PatientIdentity } from '../../../shared/imports';
 import type { ReadableDocument } from '../../../shared/readable';
+import { getDicomStudy } from '../documents/dicomStudy';
 import { getOwner, setOwner } from '../documents/owner';
 import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
@@ -140,6 +142,10 @@ export class MedvaultService implements ServiceMethods {
 
   async getDocument({ id }: { id: string }) {
     return this.open().getDocument(id);
+  }
+
+  async getDicomStudy({ id }: { id: string }): Promise<DicomStudyView> {
+    return this.open().db.read((q) => getDicomStudy(q, id));
   }
 
   async getReadableDocument({ id }: { id: string }): Promise<ReadableDocument | null> {
