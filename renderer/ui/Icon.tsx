@@ -23,6 +23,10 @@ const PATHS = {
   clock: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 7v5l3 2',
   plus: 'M12 5v14M5 12h14',
   flag: 'M5 21V4M5 4h12l-2.5 4L17 12H5',
+  minus: 'M5 12h14',
+  rotate: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
+  sidebar: 'M4 5h16v14H4zM9 5v14',
+  expand: 'M14 4h6v6M20 4l-7 7M10 20H4v-6M4 20l7-7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -2,10 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
+import { PdfViewer } from '../pdf/PdfViewer';
 import { openPdf } from './pdf';
 
-/** A PDF drawn page by page into a canvas (no plugin, no iframe), with previous and next. */
+/**
+ * A PDF drawn page by page into a canvas (no plugin, no iframe), with previous and next; "Open"
+ * shows it in the whole-window viewer.
+ */
 export function PdfPreview({ url, title }: { url: string; title: string }) {
+  const [viewing, setViewing] = useState(false);
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [page, setPage] = useState(1);
   const [error, setError] = useState<string | null>(null);
@@ -127,8 +132,12 @@ export function PdfPreview({ url, title }: { url: string; title: string }) {
           >
             <Icon name="right" />
           </button>
+          <button type="button" className="button small pdf-open" onClick={() => setViewing(true)}>
+            <Icon name="expand" /> Open
+          </button>
         </div>
       )}
+      {viewing && <PdfViewer url={url} title={title} onClose={() => setViewing(false)} />}
     </div>
   );
 }

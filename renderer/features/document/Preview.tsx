@@ -1,23 +1,13 @@
-import { useState } from 'react';
 import { documentFileUrl } from '../../../shared/api';
 import type { DicomStudySummary, DocumentFile } from '../../../shared/documents';
 import { plural } from '../../lib/format';
+import { ImagePreview } from '../image/ImagePreview';
 import { PdfPreview } from './PdfPreview';
 import { ReadablePreview } from './ReadablePreview';
 import { TextPreview } from './TextPreview';
 
 /** What an <img> can show in Chromium (TIFF cannot be shown without a decoder). */
 const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/avif']);
-
-function ImagePreview({ url, title }: { url: string; title: string }) {
-  const [failed, setFailed] = useState(false);
-  if (failed) return <p className="preview-message">This image cannot be shown.</p>;
-  return (
-    <div className="image-preview">
-      <img src={url} alt={title} onError={() => setFailed(true)} />
-    </div>
-  );
-}
 
 /** What a DICOM study holds, until the image viewer comes; its files are kept exactly as they were. */
 function StudySummary({ dicom }: { dicom: DicomStudySummary }) {

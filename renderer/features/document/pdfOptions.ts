@@ -4,10 +4,21 @@
  * forms, which carry scripts. pdf.js's `getDocument` runs no JavaScript itself: scripting lives
  * in its viewer's sandbox, which Medvault does not use. Pages are drawn onto a canvas with no
  * annotation layer, so a PDF's links, form actions and attachments are never live either.
+ *
+ * Nothing is fetched but the document: no cMapUrl, standardFontDataUrl or wasmUrl (fonts a PDF
+ * does not embed come from the system's fonts; WebAssembly decoders are off — the CSP allows no
+ * wasm compilation — so pdf.js uses its JavaScript decoders).
  */
 export const PDF_VIEW_OPTIONS = {
   isEvalSupported: false,
   enableXfa: false,
-  // The core serves the bytes with Range support; let pdf.js read only what it shows.
+  // An image larger than this (pixels, 64 MP) is not drawn: a hostile PDF cannot make the
+  // window decode a gigapixel picture.
+  maxImageSize: 64 * 1024 * 1024,
+  useWasm: false,
+  // The core serves the bytes with Range support: pdf.js reads only the ranges of the pages it
+  // shows (no whole-file stream, no prefetch of the rest), 256 KiB at a time.
+  disableStream: true,
   disableAutoFetch: true,
+  rangeChunkSize: 256 * 1024,
 } as const;
