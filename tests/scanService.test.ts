@@ -2,6 +2,7 @@
  * Scans through the service (what the UI calls): pages from uploads and from the disk, in the
  * order asked, one document; the request's schema; whether a scanner is there.
  */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../shared/api';
@@ -61,6 +62,34 @@ describe('scans through the service', () => {
       /nope\.png is not a file/,
     );
   });
+
+  it('scans a page with scanimage for the Scan button, then imports it', async () => {
+    // A stand-in scanimage that prints a real PNG page (see scanCli.test.ts for the CLI's side).
+    const bin = join(root, 'bin');
+    await writeTree(root, { 'page.png': await pngOf(textPage(['Scanned button jackal'])) });
+    await mkdir(bin);
+    await writeFile(join(bin, 'scanimage'), `#!/bin/sh\ncat "${join(root, 'page.png')}"\n`);
+    await chmod(join(bin, 'scanimage'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      expect(await service.getScannerStatus()).toEqual({ available: true });
+      const scanned = await service.scanPage();
+      expect(scanned.name).toBe('scanned page 1.png');
+      const { importId } = await service.startImport({
+        sourceKind: 'scan',
+        scans: [{ pages: [{ uploadId: scanned.uploadId }] }],
+      });
+      await expect
+        .poll(() => events.find((event) => event.name !== 'import-progress'), { timeout: 30_000 })
+        .toMatchObject({ name: 'import-finished', payload: { importId, report: { imported: 1 } } });
+      expect((await service.listDocuments({ text: 'jackal' })).map((document) => document.title)).toEqual([
+        'scanned page 1',
+      ]);
+    } finally {
+      process.env.PATH = path;
+    }
+  }, 40_000);
 
   it('says whether a scanner interface is there', async () => {
     const path = process.env.PATH;

@@ -5,6 +5,7 @@
  * memory; tesseract's own worker thread does the work, so the main thread only waits.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tesseract from 'tesseract.js';
 import type { Rotation, ScanPage } from './scanPages';
@@ -63,7 +64,14 @@ export function tesseractOptions(language: 'eng' | 'osd'): Partial<Tesseract.Wor
 export class OcrEngine {
   private readonly text = new OcrLane('eng');
   private readonly orientation = new OcrLane('osd');
-  private readonly imager = new WorkerClient('pageImageWorker', 1024);
+  /**
+   * Decoding every image to see whether it is paper costs more than reading it from disk: two
+   * decoders where there are two cores, so images do not wait on each other.
+   */
+  private readonly imagers = Array.from(
+    { length: Math.min(2, Math.max(1, availableParallelism())) },
+    () => new WorkerClient('pageImageWorker', 1024),
+  );
 
   constructor(private readonly options: OcrEngineOptions = {}) {}
 
@@ -78,7 +86,8 @@ export class OcrEngine {
     signal: AbortSignal,
   ): Promise<{ image: Buffer; scale: number; light: number; smooth: number }> {
     const bytes = new Uint8Array(page.bytes); // a copy the worker owns
-    const reply = await this.imager.request<{ pgm: Uint8Array; scale: number; light: number; smooth: number }>(
+    const imager = this.imagers.reduce((best, candidate) => (candidate.pending < best.pending ? candidate : best));
+    const reply = await imager.request<{ pgm: Uint8Array; scale: number; light: number; smooth: number }>(
       { format: page.format, bytes, tiffPage: page.tiffPage ?? 0, turn, maxSide },
       [bytes.buffer],
       signal,
@@ -114,7 +123,7 @@ export class OcrEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.text.stop(), this.orientation.stop(), this.imager.stop()]);
+    await Promise.all([this.text.stop(), this.orientation.stop(), ...this.imagers.map((imager) => imager.stop())]);
   }
 
   private timeout(): number {

@@ -12,6 +12,8 @@ export class WorkerClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Requests waiting or under way, to pick the least busy of several workers. */
+  pending = 0;
 
   constructor(
     private readonly script: string,
@@ -24,7 +26,10 @@ export class WorkerClient {
     signal: AbortSignal,
     timeoutMs: number,
   ): Promise<T> {
-    const next = this.queue.then(() => this.requestNow<T>(message, transfer, signal, timeoutMs));
+    this.pending++;
+    const next = this.queue
+      .then(() => this.requestNow<T>(message, transfer, signal, timeoutMs))
+      .finally(() => this.pending--);
     this.queue = next.catch(() => undefined);
     return next;
   }
