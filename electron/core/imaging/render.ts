@@ -32,17 +32,22 @@ export function rescale(value: number, slope: number, intercept: number): number
 
 /**
  * The VOI linear function (PS3.3 C.11.2.1.2.1) into 0..255: below the window black, above white,
- * between a straight line through the center. The level is truncated, not rounded, as dcmtk does
- * (so a snapshot matches dcmtk's rendering of the same window exactly).
+ * between a straight line through the center. `inverted` (MONOCHROME1) runs the line from white
+ * to black. The level is truncated, not rounded, as dcmtk does, so a snapshot matches dcmtk's
+ * rendering of the same window exactly.
  */
-export function applyWindow(value: number, window: Window): number {
+export function applyWindow(value: number, window: Window, inverted = false): number {
   const { center, width } = window;
-  if (width <= 1) return value < center - 0.5 ? 0 : 255; // PS3.3: a width of 1 is a threshold
-  const low = center - 0.5 - (width - 1) / 2;
-  const high = center - 0.5 + (width - 1) / 2;
-  if (value <= low) return 0;
-  if (value > high) return 255;
-  return Math.min(255, Math.floor(((value - (center - 0.5)) / (width - 1) + 0.5) * 255));
+  let level: number;
+  if (width <= 1) {
+    level = value < center - 0.5 ? 0 : 255; // PS3.3: a width of 1 is a threshold
+  } else {
+    const low = center - 0.5 - (width - 1) / 2;
+    const high = center - 0.5 + (width - 1) / 2;
+    // ((x - (c - 0.5)) / (w - 1) + 0.5) × 255, written as dcmtk computes it: exact where the level is whole.
+    level = value <= low ? 0 : value > high ? 255 : Math.min(255, ((value - low) * 255) / (width - 1));
+  }
+  return Math.floor(inverted ? 255 - level : level);
 }
 
 /**
@@ -87,8 +92,7 @@ export function renderToRgba(frame: DecodedFrame, options: RenderOptions = {}): 
         : minMaxWindow(min, max));
     const invert = photometric === 'MONOCHROME1';
     for (let i = 0; i < pixels; i++) {
-      const level = applyWindow(values[i]!, window);
-      const shown = invert ? 255 - level : level;
+      const shown = applyWindow(values[i]!, window, invert);
       rgba[i * 4] = shown;
       rgba[i * 4 + 1] = shown;
       rgba[i * 4 + 2] = shown;
