@@ -1,5 +1,5 @@
 /**
- * Import benchmarks: `npm run bench [-- --only files|dicom --keep-corpus --runs 3 --cpu-prof --stages]`.
+ * Import benchmarks: `npm run bench [-- --only files|dicom|viewer-pdf --keep-corpus --runs 3 --cpu-prof --stages]`.
  *
  * Two inputs, each measured the same way:
  *   - files: a folder like a patient's years of downloads and scans (bench/corpus.ts, > 500 MB);
@@ -17,12 +17,15 @@
  * The baseline runs under the same tsx loader as the CLI, so start-up is alike on both sides.
  * The exit code is 0 only if every benchmark that ran met its goals.
  *
- * --only NAME    run one benchmark: files or dicom (default: both)
+ * --only NAME    run one benchmark: files, dicom or viewer-pdf (default: all)
  * --keep-corpus  keep the generated inputs (versioned, under the OS temp folder) for the next run
  * --runs N       time each import N times (a fresh vault each) and count the fastest
  * --cpu-prof     also write V8 CPU profiles of the import (main thread and workers) to
  *                .bench/profiles/ and print where the CPU time went
  * --stages       then run bench/stages.ts: the same import in-process, its phases and stages timed
+ *
+ * viewer-pdf (bench/viewerPdf.ts, needs `npm run build`): not an import: a 100-page PDF in a vault
+ * served by the browser-mode server, opened in Chromium; time to its first page drawn, goal ≤ 300 ms.
  */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -33,6 +36,7 @@ import { REPO_ROOT, expectSuccess, runNode, type ChildResult } from './child';
 import { corpusRoot, ensureCorpus, type Corpus, type CorpusFile } from './corpus';
 import { summarizeProfiles } from './cpuProfile';
 import { DISC_PATIENT, SLICES_PER_SERIES, dicomDiscRoot, ensureDicomDisc, type DicomDisc } from './dicomDisc';
+import { benchViewerPdf } from './viewerPdf';
 
 const GOAL_RATIO = 2.0;
 const DICOM_GOAL_RSS_BYTES = 400e6;
@@ -41,7 +45,7 @@ const CLI = join(REPO_ROOT, 'bin', 'medvault.js');
 const HASHER = join(REPO_ROOT, 'bench', 'sha256Files.ts');
 const STAGES = join(REPO_ROOT, 'bench', 'stages.ts');
 const OUTPUT_DIR = join(REPO_ROOT, '.bench'); // gitignored
-const BENCHMARKS = ['files', 'dicom'] as const;
+const BENCHMARKS = ['files', 'dicom', 'viewer-pdf'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 interface ImportJson {
@@ -100,6 +104,13 @@ let allPassed = true;
 let fixedCostMs: number | null = null;
 try {
   for (const name of selected) {
+    if (name === 'viewer-pdf') {
+      const viewer = await benchViewerPdf(work, PASSPHRASE, log);
+      process.stdout.write(`${viewer.lines.join('\n')}\n`);
+      results[name] = viewer.json;
+      allPassed &&= viewer.pass;
+      continue;
+    }
     const benchmark = name === 'files' ? await prepareFiles() : await prepareDicom();
     const outcome = await measure(benchmark);
     results[name] = outcome.json;

@@ -16,7 +16,15 @@ export function loadPdfJs(): Promise<typeof PdfJs> {
   return loading;
 }
 
+let worker: PdfJs.PDFWorker | null = null;
+
+/**
+ * One pdf.js worker for every document, started with the first: starting a worker (parsing its
+ * 1 MB of code) is most of the time to a first page otherwise. A document's `destroy()` leaves a
+ * worker it was given running.
+ */
 export async function openPdf(url: string) {
   const pdfjs = await loadPdfJs();
-  return pdfjs.getDocument({ url, ...PDF_VIEW_OPTIONS });
+  worker ??= new pdfjs.PDFWorker();
+  return pdfjs.getDocument({ url, ...PDF_VIEW_OPTIONS, worker });
 }

@@ -29,9 +29,24 @@ export const FIRST_PAGE_MARK = 'medvault:pdf-first-page';
 
 const NO_HITS: readonly PageHit[] = [];
 
-/** The whole-window PDF viewer: continuous pages, thumbnails, zoom, quarter turns and find. */
-export function PdfViewer({ url, title, onClose }: { url: string; title: string; onClose: () => void }) {
-  const { pdf, error } = usePdfDocument(url);
+/**
+ * The whole-window PDF viewer: continuous pages, thumbnails, zoom, quarter turns and find. Given
+ * the document already open (the panel's preview has it), it draws at once; else it opens `url`.
+ */
+export function PdfViewer({
+  url,
+  title,
+  onClose,
+  document: opened,
+}: {
+  url: string;
+  title: string;
+  onClose: () => void;
+  document?: PDFDocumentProxy | null;
+}) {
+  const loaded = usePdfDocument(opened ? null : url);
+  const pdf = opened ?? loaded.pdf;
+  const error = opened ? null : loaded.error;
   return pdf ? (
     <LoadedViewer pdf={pdf} title={title} onClose={onClose} />
   ) : (

@@ -4,15 +4,19 @@ import { openPdf } from '../document/pdf';
 
 export const PDF_OPEN_ERROR = 'This PDF cannot be shown. It may be damaged or protected with a password.';
 
-/** A PDF opened by pdf.js from a document file URL, destroyed when the URL changes or on unmount. */
-export function usePdfDocument(url: string): { pdf: PDFDocumentProxy | null; error: string | null } {
-  const [state, setState] = useState<{ url: string; pdf: PDFDocumentProxy | null; error: string | null }>({
+/**
+ * A PDF opened by pdf.js from a document file URL, destroyed when the URL changes or on unmount;
+ * a null URL opens nothing (the caller has the document already).
+ */
+export function usePdfDocument(url: string | null): { pdf: PDFDocumentProxy | null; error: string | null } {
+  const [state, setState] = useState<{ url: string | null; pdf: PDFDocumentProxy | null; error: string | null }>({
     url,
     pdf: null,
     error: null,
   });
 
   useEffect(() => {
+    if (url === null) return;
     let cancelled = false;
     let task: { destroy(): Promise<void> } | null = null;
     openPdf(url)
