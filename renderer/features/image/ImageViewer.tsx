@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { FullWindow } from '../../ui/FullWindow';
-import { Icon } from '../../ui/Icon';
-import { imageZoom, zoomIn, zoomOut, type Size } from '../pdf/viewerMath';
+import { imageZoom, type Size } from '../pdf/viewerMath';
+import { ZoomControls } from '../pdf/ZoomControls';
 import '../pdf/pdfViewer.css';
 import './imageViewer.css';
 
@@ -26,15 +26,7 @@ export function ImageViewer({ url, title, onClose }: { url: string; title: strin
   const zoom = natural && box ? imageZoom(mode, natural, box) : 1;
   const tools = (
     <>
-      <button type="button" className="icon-button" aria-label="Zoom out" onClick={() => setMode(zoomOut(zoom))}>
-        <Icon name="minus" />
-      </button>
-      <span className="viewer-zoom" data-testid="image-zoom" aria-live="polite">
-        {Math.round(zoom * 100)}%
-      </span>
-      <button type="button" className="icon-button" aria-label="Zoom in" onClick={() => setMode(zoomIn(zoom))}>
-        <Icon name="plus" />
-      </button>
+      <ZoomControls zoom={zoom} onZoom={setMode} testId="image-zoom" />
       <button type="button" className="button small" aria-pressed={mode === 'fit'} onClick={() => setMode('fit')}>
         Fit
       </button>

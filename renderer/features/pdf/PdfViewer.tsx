@@ -9,7 +9,9 @@ import { PageTextCache } from './pageText';
 import { Thumbnails } from './Thumbnails';
 import { firstHitFrom, stepHit, type PageHit } from './textSearch';
 import { usePdfDocument } from './usePdfDocument';
+import { useObserved } from './useObserved';
 import { usePdfSearch } from './usePdfSearch';
+import { ZoomControls } from './ZoomControls';
 import {
   CSS_UNITS,
   currentPage,
@@ -17,8 +19,6 @@ import {
   parsePageInput,
   renderWindow,
   turnedSize,
-  zoomIn,
-  zoomOut,
   type Size,
   type ZoomMode,
 } from './viewerMath';
@@ -28,6 +28,11 @@ import './pdfViewer.css';
 export const FIRST_PAGE_MARK = 'medvault:pdf-first-page';
 
 const NO_HITS: readonly PageHit[] = [];
+const FITS = [
+  ['fit-width', 'Fit width'],
+  ['fit-page', 'Fit page'],
+] as const;
+const THRESHOLDS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 /**
  * The whole-window PDF viewer: continuous pages, thumbnails, zoom, quarter turns and find. Given
@@ -60,8 +65,6 @@ function LoadedViewer({ pdf, title, onClose }: { pdf: PDFDocumentProxy; title: s
   const pageCount = pdf.numPages;
   const scroller = useRef<HTMLDivElement>(null);
   const findInput = useRef<HTMLInputElement>(null);
-  const pages = useRef(new Map<number, HTMLDivElement>());
-  const observer = useRef<IntersectionObserver | null>(null);
   const shown = useRef(new Map<number, number>()); // page → pixels of it in view
 
   // Page sizes in PDF points (their own /Rotate applied): the first page's for all until each is read.
@@ -135,36 +138,17 @@ function LoadedViewer({ pdf, title, onClose }: { pdf: PDFDocumentProxy; title: s
     zoomMode === 'custom' || !sizes || !box ? customZoom : fitZoom(zoomMode, turnedSize(sizes[0]!, rotation), box);
 
   // Which pages are in view: the current page is the one filling most of it.
-  useEffect(() => {
-    const io = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const page = Number((entry.target as HTMLElement).dataset.page);
-          if (entry.isIntersecting) shown.current.set(page, entry.intersectionRect.height);
-          else shown.current.delete(page);
-        }
-        const inView = [...shown.current.keys()].sort((a, b) => a - b);
-        setVisible((before) => (before.join() === inView.join() ? before : inView));
-        const now = currentPage(shown.current, currentRef.current);
-        currentRef.current = now;
-        setCurrent(now);
-      },
-      { root: scroller.current, threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] },
-    );
-    observer.current = io;
-    for (const element of pages.current.values()) io.observe(element);
-    return () => io.disconnect();
-  }, []);
-
-  const register = useCallback((page: number, element: HTMLDivElement | null) => {
-    const previous = pages.current.get(page);
-    if (previous === element) return;
-    if (previous) observer.current?.unobserve(previous);
-    if (element) {
-      pages.current.set(page, element);
-      observer.current?.observe(element);
-    } else pages.current.delete(page);
-  }, []);
+  const { register, elements: pages } = useObserved<HTMLDivElement>(scroller, { threshold: THRESHOLDS }, (entries) => {
+    for (const { page, entry } of entries) {
+      if (entry.isIntersecting) shown.current.set(page, entry.intersectionRect.height);
+      else shown.current.delete(page);
+    }
+    const inView = [...shown.current.keys()].sort((a, b) => a - b);
+    setVisible((before) => (before.join() === inView.join() ? before : inView));
+    const now = currentPage(shown.current, currentRef.current);
+    currentRef.current = now;
+    setCurrent(now);
+  });
 
   const goToPage = useCallback((page: number) => {
     const element = pages.current.get(page);
@@ -328,31 +312,18 @@ function LoadedViewer({ pdf, title, onClose }: { pdf: PDFDocumentProxy; title: s
         <Icon name="right" />
       </button>
       <span className="viewer-separator" />
-      <button type="button" className="icon-button" aria-label="Zoom out" onClick={() => setZoom(zoomOut(zoom))}>
-        <Icon name="minus" />
-      </button>
-      <span className="viewer-zoom" data-testid="pdf-zoom" aria-live="polite">
-        {Math.round(zoom * 100)}%
-      </span>
-      <button type="button" className="icon-button" aria-label="Zoom in" onClick={() => setZoom(zoomIn(zoom))}>
-        <Icon name="plus" />
-      </button>
-      <button
-        type="button"
-        className="button small"
-        aria-pressed={zoomMode === 'fit-width'}
-        onClick={() => setZoomMode('fit-width')}
-      >
-        Fit width
-      </button>
-      <button
-        type="button"
-        className="button small"
-        aria-pressed={zoomMode === 'fit-page'}
-        onClick={() => setZoomMode('fit-page')}
-      >
-        Fit page
-      </button>
+      <ZoomControls zoom={zoom} onZoom={setZoom} testId="pdf-zoom" />
+      {FITS.map(([mode, label]) => (
+        <button
+          key={mode}
+          type="button"
+          className="button small"
+          aria-pressed={zoomMode === mode}
+          onClick={() => setZoomMode(mode)}
+        >
+          {label}
+        </button>
+      ))}
       <button
         type="button"
         className="button small"

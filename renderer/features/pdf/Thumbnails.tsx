@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useObserved } from './useObserved';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { turnedSize, type Size } from './viewerMath';
 
@@ -88,37 +89,15 @@ export function Thumbnails({
   onSelect: (page: number) => void;
 }) {
   const list = useRef<HTMLElement>(null);
-  const elements = useRef(new Map<number, HTMLElement>());
-  const observer = useRef<IntersectionObserver | null>(null);
   const [visible, setVisible] = useState<ReadonlySet<number>>(() => new Set());
-
-  useEffect(() => {
-    const seen = new Set<number>();
-    const io = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const page = Number((entry.target as HTMLElement).dataset.page);
-          if (entry.isIntersecting) seen.add(page);
-          else seen.delete(page);
-        }
-        setVisible(new Set(seen));
-      },
-      { root: list.current, rootMargin: '150px 0px' },
-    );
-    observer.current = io;
-    for (const element of elements.current.values()) io.observe(element);
-    return () => io.disconnect();
-  }, []);
-
-  const register = useRef((page: number, element: HTMLElement | null) => {
-    const previous = elements.current.get(page);
-    if (previous === element) return;
-    if (previous) observer.current?.unobserve(previous);
-    if (element) {
-      elements.current.set(page, element);
-      observer.current?.observe(element);
-    } else elements.current.delete(page);
-  }).current;
+  const seen = useRef(new Set<number>());
+  const { register, elements } = useObserved<HTMLElement>(list, { rootMargin: '150px 0px' }, (entries) => {
+    for (const { page, entry } of entries) {
+      if (entry.isIntersecting) seen.current.add(page);
+      else seen.current.delete(page);
+    }
+    setVisible(new Set(seen.current));
+  });
 
   // The current page's thumbnail stays in the sidebar's view as the reader scrolls.
   useEffect(() => {
