@@ -20,6 +20,7 @@ export async function readImageText(
 ): Promise<string> {
   try {
     const [page] = await readScanImage(bytes, file.path, { forPdf: false });
+    if (!mayBePaper(page!, bytes)) return '';
     return (await readPageText(ocr, page!, undefined, context.signal)).text;
   } catch (error) {
     if (context.signal.aborted) throw error;
