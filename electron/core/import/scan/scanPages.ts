@@ -240,6 +240,8 @@ function usableDpi(x: number, y: number): ScanPage['dpi'] {
 }
 
 function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  // A file read whole has a buffer of its own: no need to copy megabytes (UTIF only reads it).
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
 }
 
