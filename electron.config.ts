@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { pdfjsFallbacks } from './electron/build/pdfjsFallbacks';
 
 const root = import.meta.dirname;
 
@@ -64,7 +65,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    plugins: [react()],
+    // pdf.js's JavaScript JPEG 2000 decoder, served from our origin (electron/build/pdfjsFallbacks.ts).
+    plugins: [react(), pdfjsFallbacks(resolve(root, 'node_modules/pdfjs-dist/wasm'))],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },

@@ -2,7 +2,16 @@
  * The whole-window viewers (issue 6): a 200-page hospital record opened, searched, zoomed, turned
  * and paged by its thumbnails; a scan image zoomed. Nothing but the app's own origin is asked for.
  */
+import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
+import {
+  PDFDocument,
+  StandardFonts,
+  concatTransformationMatrix,
+  drawObject,
+  popGraphicsState,
+  pushGraphicsState,
+} from 'pdf-lib';
 import { makePdf, makePng } from '../support/fixtures';
 import { expect, test } from './support/app';
 import { createVault, dropFile, shot, watchForPageErrors } from './support/ui';
@@ -211,5 +220,70 @@ test('a scan image opens whole-window and zooms', async ({ page, app }) => {
   await shot(page, '87-image-viewer-zoomed');
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
+  expect(errors).toEqual([]);
+});
+
+/** A grey ramp as a JPEG 2000 codestream, by OpenJPEG (the DICOM codecs' encoder). */
+async function j2kRamp(width: number, height: number): Promise<Buffer> {
+  type Encoder = {
+    getDecodedBuffer(info: object): Uint8Array;
+    encode(): void;
+    getEncodedBuffer(): Uint8Array;
+  };
+  const factory = createRequire(import.meta.url)('@cornerstonejs/codec-openjpeg/wasmjs') as () => Promise<{
+    J2KEncoder: new () => Encoder;
+  }>;
+  const encoder = new (await factory()).J2KEncoder();
+  const pixels = encoder.getDecodedBuffer({ width, height, bitsPerSample: 8, componentCount: 1, isSigned: false });
+  for (let at = 0; at < pixels.length; at++) pixels[at] = Math.round(((at % width) / width) * 160); // dark to mid grey
+  encoder.encode();
+  return Buffer.from(encoder.getEncodedBuffer());
+}
+
+/** A page holding a JPEG 2000 image (/JPXDecode), as some scanners and fax servers write them. */
+async function makeJpxPdf(): Promise<Buffer> {
+  const document = await PDFDocument.create();
+  const font = await document.embedFont(StandardFonts.Helvetica);
+  const page = document.addPage([612, 792]);
+  const image = document.context.register(
+    document.context.stream(await j2kRamp(400, 200), {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: 400,
+      Height: 200,
+      ColorSpace: 'DeviceGray',
+      BitsPerComponent: 8,
+      Filter: 'JPXDecode',
+    }),
+  );
+  const name = page.node.newXObject('Im', image);
+  page.pushOperators(
+    pushGraphicsState(),
+    concatTransformationMatrix(400, 0, 0, 200, 106, 400),
+    drawObject(name),
+    popGraphicsState(),
+  );
+  page.drawText('Scanned referral letter (JPEG 2000)', { x: 106, y: 640, size: 14, font });
+  return Buffer.from(await document.save());
+}
+
+test('a scanned page in JPEG 2000 is drawn, by pdf.js decoding it from our own origin', async ({ page, app }) => {
+  const errors = watchForPageErrors(page);
+  const foreign = watchRequests(page, app.url);
+  await createVault(page, app.openUrl);
+  await importFile(page, 'referral-jpx.pdf', 'application/pdf', await makeJpxPdf());
+  await page.getByTestId('document-table').getByRole('row').nth(1).click();
+  await page.getByTestId('document-preview').getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByTestId('pdf-viewer').getByRole('button', { name: 'Actual size' }).click();
+  await canvasBox(page, 1);
+  // The image's middle (x 306, y 292 from the top, in points) is grey, not the white of an empty page.
+  const grey = await page.locator('.pdf-page[data-page="1"] canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const scale = canvas.width / 612;
+    const [red] = canvas.getContext('2d')!.getImageData(Math.round(306 * scale), Math.round(292 * scale), 1, 1).data;
+    return red;
+  });
+  expect(grey).toBeLessThan(200);
+  await shot(page, '88-pdf-jpeg2000');
+  expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
 });

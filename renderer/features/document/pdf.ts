@@ -26,5 +26,8 @@ let worker: PdfJs.PDFWorker | null = null;
 export async function openPdf(url: string) {
   const pdfjs = await loadPdfJs();
   worker ??= new pdfjs.PDFWorker();
-  return pdfjs.getDocument({ url, ...PDF_VIEW_OPTIONS, worker });
+  // Only pdf.js's JavaScript JPEG 2000 decoder is looked up here, from our own origin (the build
+  // puts it there: electron/build/pdfjsFallbacks.ts); no WebAssembly is fetched (useWasm: false).
+  const wasmUrl = new URL('/pdfjs/', window.location.href).href;
+  return pdfjs.getDocument({ url, ...PDF_VIEW_OPTIONS, worker, wasmUrl });
 }

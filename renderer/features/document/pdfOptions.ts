@@ -5,9 +5,10 @@
  * in its viewer's sandbox, which Medvault does not use. Pages are drawn onto a canvas with no
  * annotation layer, so a PDF's links, form actions and attachments are never live either.
  *
- * Nothing is fetched but the document: no cMapUrl, standardFontDataUrl or wasmUrl (fonts a PDF
- * does not embed come from the system's fonts; WebAssembly decoders are off — the CSP allows no
- * wasm compilation — so pdf.js uses its JavaScript decoders).
+ * Nothing is fetched but the document, and pdf.js's own JavaScript JPEG 2000 decoder from our
+ * origin (`wasmUrl`, set in pdf.ts): no cMapUrl or standardFontDataUrl (fonts a PDF does not embed
+ * come from the system's fonts) and no WebAssembly (`useWasm: false`: pdf.js uses its JavaScript
+ * decoders, whatever the CSP allows).
  */
 export const PDF_VIEW_OPTIONS = {
   isEvalSupported: false,
