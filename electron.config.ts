@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { cornerstoneNoEval } from './electron/build/cornerstoneNoEval';
 import { pdfjsFallbacks } from './electron/build/pdfjsFallbacks';
 
 const root = import.meta.dirname;
@@ -65,8 +66,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    // pdf.js's JavaScript JPEG 2000 decoder, served from our origin (electron/build/pdfjsFallbacks.ts).
-    plugins: [react(), pdfjsFallbacks(resolve(root, 'node_modules/pdfjs-dist/wasm'))],
+    // The DICOM viewer's codecs without JS eval (electron/build/cornerstoneNoEval.ts); pdf.js's
+    // JavaScript JPEG 2000 decoder, served from our origin (electron/build/pdfjsFallbacks.ts).
+    plugins: [react(), cornerstoneNoEval(), pdfjsFallbacks(resolve(root, 'node_modules/pdfjs-dist/wasm'))],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },

@@ -61,7 +61,8 @@ describe('content security policy', () => {
   it('allows only the app itself', () => {
     expect(Object.fromEntries(directives)).toEqual({
       'default-src': ["'none'"],
-      'script-src': ["'self'"],
+      // WebAssembly for the DICOM codecs; no JS eval (shared/csp.ts).
+      'script-src': ["'self'", "'wasm-unsafe-eval'"],
       'style-src': ["'self'"],
       'img-src': ["'self'", 'blob:', 'data:'],
       'font-src': ["'self'"],
@@ -73,7 +74,7 @@ describe('content security policy', () => {
       'form-action': ["'none'"],
       'frame-ancestors': ["'none'"],
     });
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|https?:|wss?:|\*/);
+    expect(CONTENT_SECURITY_POLICY.replace(" 'wasm-unsafe-eval'", '')).not.toMatch(/unsafe|https?:|wss?:|\*/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { documentFileUrl } from '../../../shared/api';
 import type { DicomStudySummary, DocumentFile } from '../../../shared/documents';
 import { plural } from '../../lib/format';
+import { DicomViewer } from '../dicom/DicomViewer';
 import { ImagePreview } from '../image/ImagePreview';
 import { PdfPreview } from './PdfPreview';
 import { ReadablePreview } from './ReadablePreview';
@@ -9,8 +10,9 @@ import { TextPreview } from './TextPreview';
 /** What an <img> can show in Chromium (TIFF cannot be shown without a decoder). */
 const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/avif']);
 
-/** What a DICOM study holds, until the image viewer comes; its files are kept exactly as they were. */
-function StudySummary({ dicom }: { dicom: DicomStudySummary }) {
+/** What a DICOM study holds, and the viewer its images open in; its files are kept exactly as they were. */
+function StudySummary({ documentId, dicom }: { documentId: string; dicom: DicomStudySummary }) {
+  const [viewing, setViewing] = useState(false);
   const patient = [dicom.patientName, dicom.patientId && `ID ${dicom.patientId}`].filter(Boolean).join(', ');
   return (
     <div className="preview-message study-summary" data-testid="study-summary">
@@ -22,7 +24,11 @@ function StudySummary({ dicom }: { dicom: DicomStudySummary }) {
         {plural(dicom.seriesCount, 'series', 'series')}, {plural(dicom.instanceCount, 'image')}
         {patient ? `; patient ${patient}` : ''}.
       </p>
-      <p>The original DICOM files are kept exactly as they came. Viewing the images comes in a later version.</p>
+      <p>The original DICOM files are kept exactly as they came.</p>
+      <button type="button" className="button primary" onClick={() => setViewing(true)}>
+        Open viewer
+      </button>
+      {viewing && <DicomViewer documentId={documentId} onClose={() => setViewing(false)} />}
     </div>
   );
 }
@@ -45,7 +51,7 @@ export function Preview({
   if (type === 'application/pdf') body = <PdfPreview url={url} title={title} />;
   else if (BROWSER_IMAGES.has(type)) body = <ImagePreview url={url} title={title} />;
   else if (type.startsWith('text/')) body = <TextPreview url={url} bytes={file.bytes} />;
-  else if (type === 'application/dicom' && dicom) body = <StudySummary dicom={dicom} />;
+  else if (type === 'application/dicom' && dicom) body = <StudySummary documentId={documentId} dicom={dicom} />;
   else if (type === 'application/xml' || type === 'application/fhir+json')
     body = <ReadablePreview documentId={documentId} url={url} bytes={file.bytes} />;
   else

@@ -1,0 +1,167 @@
+/**
+ * The viewer's pure parts: the stack of a series (one entry per frame), window presets, the
+ * keyboard map, window/level from a drag. No cornerstone, no DOM: unit-tested on their own.
+ */
+import { documentFileUrl } from '../../../shared/api';
+import type { DicomSeriesView } from '../../../shared/dicom';
+
+export interface StackEntry {
+  /** `wadouri:` + the absolute URL of the instance (with `frame=` for a frame of a multi-frame one); null without pixels. */
+  imageId: string | null;
+  position: number;
+  instanceNumber: number | null;
+  /** 0-based frame of a multi-frame instance; null for a single-frame one. */
+  frame: number | null;
+  frames: number;
+}
+
+/** Frames of a multi-frame instance (ultrasound cine) scroll like slices; capped so a huge count cannot flood the list. */
+const MAX_FRAMES_PER_INSTANCE = 5000;
+
+/** The series as the patient scrolls it: instances in order, each multi-frame one as its frames. */
+export function buildStack(origin: string, documentId: string, series: DicomSeriesView): StackEntry[] {
+  const stack: StackEntry[] = [];
+  for (const instance of series.instances) {
+    const url = `wadouri:${origin}${documentFileUrl(documentId, instance.position)}`;
+    const base = { position: instance.position, instanceNumber: instance.instanceNumber, frames: instance.frames };
+    if (!instance.hasPixels) stack.push({ ...base, imageId: null, frame: null });
+    else if (instance.frames <= 1) stack.push({ ...base, imageId: url, frame: null });
+    else
+      for (let frame = 0; frame < Math.min(instance.frames, MAX_FRAMES_PER_INSTANCE); frame++)
+        stack.push({ ...base, imageId: `${url}?frame=${frame}`, frame });
+  }
+  return stack;
+}
+
+export function clampIndex(index: number, length: number): number {
+  if (length <= 0) return 0;
+  return Math.min(length - 1, Math.max(0, Math.round(index)));
+}
+
+/** The image ids to load ahead, nearest first, the scroll direction before the other. */
+export function prefetchOrder(
+  stack: readonly StackEntry[],
+  index: number,
+  radius: number,
+  direction: 1 | -1,
+): string[] {
+  const ids: string[] = [];
+  for (let step = 1; step <= radius; step++) {
+    for (const sign of [direction, -direction]) {
+      const id = stack[index + sign * step]?.imageId;
+      if (id) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+export interface WindowPreset {
+  id: string;
+  label: string;
+  width: number;
+  center: number;
+}
+
+/**
+ * CT windows in Hounsfield units, as Radiopaedia's "Windowing (CT)" article gives them: brain
+ * W80 L40, soft tissue W400 L40, lung W1500 L-600, bone W1800 L400.
+ */
+export const CT_PRESETS: readonly WindowPreset[] = [
+  { id: 'soft-tissue', label: 'Soft tissue', width: 400, center: 40 },
+  { id: 'lung', label: 'Lung', width: 1500, center: -600 },
+  { id: 'bone', label: 'Bone', width: 1800, center: 400 },
+  { id: 'brain', label: 'Brain', width: 80, center: 40 },
+];
+
+/** The window the file itself names (its first VOI), else one spanning its pixel values. */
+export function fileWindow(image: {
+  windowWidth?: number | number[];
+  windowCenter?: number | number[];
+  minPixelValue: number;
+  maxPixelValue: number;
+  slope: number;
+  intercept: number;
+}): { width: number; center: number } {
+  const first = (value: number | number[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const width = first(image.windowWidth);
+  const center = first(image.windowCenter);
+  if (width !== undefined && center !== undefined && Number.isFinite(width) && Number.isFinite(center) && width > 0)
+    return { width, center };
+  const low = image.minPixelValue * image.slope + image.intercept;
+  const high = image.maxPixelValue * image.slope + image.intercept;
+  return { width: Math.max(1, high - low), center: (high + low) / 2 };
+}
+
+/**
+ * Window/level from a drag, as radiology viewers do it: right widens the window, down raises the
+ * level; the step grows with the window so a wide CT window and a narrow MR one both move usefully.
+ */
+export function dragWindow(
+  start: { width: number; center: number },
+  dx: number,
+  dy: number,
+): { width: number; center: number } {
+  const step = Math.max(1, start.width / 256);
+  return { width: Math.max(1, Math.round(start.width + dx * step)), center: Math.round(start.center + dy * step) };
+}
+
+export type ViewerAction =
+  | { kind: 'move'; by: number }
+  | { kind: 'first' }
+  | { kind: 'last' }
+  | { kind: 'invert' }
+  | { kind: 'reset' }
+  | { kind: 'fit' }
+  | { kind: 'play' }
+  | { kind: 'rotate' }
+  | { kind: 'close' };
+
+/** Page Up/Down move by a tenth of the stack (at least one). */
+export function keyAction(key: string, stackLength: number): ViewerAction | null {
+  const page = Math.max(1, Math.round(stackLength / 10));
+  switch (key) {
+    case 'ArrowUp':
+    case 'ArrowLeft':
+      return { kind: 'move', by: -1 };
+    case 'ArrowDown':
+    case 'ArrowRight':
+      return { kind: 'move', by: 1 };
+    case 'PageUp':
+      return { kind: 'move', by: -page };
+    case 'PageDown':
+      return { kind: 'move', by: page };
+    case 'Home':
+      return { kind: 'first' };
+    case 'End':
+      return { kind: 'last' };
+    case 'i':
+    case 'I':
+      return { kind: 'invert' };
+    case 'r':
+    case 'R':
+      return { kind: 'reset' };
+    case 'f':
+    case 'F':
+      return { kind: 'fit' };
+    case ' ':
+      return { kind: 'play' };
+    case 'Escape':
+      return { kind: 'close' };
+    default:
+      return null;
+  }
+}
+
+/** A DICOM person name (Family^Given^Middle^Prefix^Suffix) as people write it. */
+export function personName(value: string | null | undefined): string {
+  if (!value) return '';
+  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = value.split('=')[0]!.split('^');
+  return [prefix, given, middle, family, suffix].filter((part) => part.trim()).join(' ');
+}
+
+/** A DICOM date (YYYYMMDD) as YYYY-MM-DD; anything else as it is. */
+export function dicomDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : value.trim();
+}
