@@ -123,9 +123,12 @@ const FILES = {
   ctRle: { series: 1, instance: 8, ts: '1.2.840.10008.1.2.5' },
   ctJpeg2000: { series: 1, instance: 9, ts: '1.2.840.10008.1.2.4.90' },
   ctMonochrome1: { series: 1, instance: 10, ts: '1.2.840.10008.1.2.1' },
+  /** A bare data set (no preamble, no meta header), in implicit VR: the importer keeps these too. */
+  ctDataSetOnly: { series: 1, instance: 11, ts: '1.2.840.10008.1.2' },
   // Series 2: 8-bit grey, and the same as lossy JPEG baseline.
   grayOriginal: { series: 2, instance: 1, ts: '1.2.840.10008.1.2.1' },
   grayJpegBaseline: { series: 2, instance: 2, ts: '1.2.840.10008.1.2.4.50' },
+  grayJpegExtended: { series: 2, instance: 3, ts: '1.2.840.10008.1.2.4.51' },
   // Series 3: colour — JPEG baseline YBR_FULL_422 from img2dcm, decompressed to RGB, RGB as RLE.
   colourJpeg: { series: 3, instance: 1, ts: '1.2.840.10008.1.2.4.50' },
   colourRgb: { series: 3, instance: 2, ts: '1.2.840.10008.1.2.1' },
@@ -140,6 +143,14 @@ const FILES = {
   multiJpeg2000: { series: 5, instance: 5, ts: '1.2.840.10008.1.2.4.90' },
   // Series 6: an image instance whose pixels were taken out.
   noPixels: { series: 6, instance: 1, ts: '1.2.840.10008.1.2.1' },
+  // Series 7: signed samples (Pixel Representation 1), the CT's values read as 12-bit two's complement.
+  signedOriginal: { series: 7, instance: 1, ts: '1.2.840.10008.1.2.1' },
+  signedJpegLs: { series: 7, instance: 2, ts: '1.2.840.10008.1.2.4.80' },
+  signedRle: { series: 7, instance: 3, ts: '1.2.840.10008.1.2.5' },
+  signedJpegLossless: { series: 7, instance: 4, ts: '1.2.840.10008.1.2.4.70' },
+  signedJpeg2000: { series: 7, instance: 5, ts: '1.2.840.10008.1.2.4.90' },
+  // Series 8: 12-bit lossy JPEG (process 4), which the viewer's 8-bit libjpeg-turbo cannot decode.
+  ct12BitJpeg: { series: 8, instance: 1, ts: '1.2.840.10008.1.2.4.51' },
 } as const;
 type FileName = keyof typeof FILES;
 const path = (name: FileName) => join(sources, `${name}.dcm`);
@@ -180,6 +191,7 @@ async function makeStudy(): Promise<void> {
   await derive('ctJpegLs', ct, (s, o) => tool('dcmcjpls', ['--encode-lossless', s, o]));
   await derive('ctRle', ct, (s, o) => tool('dcmcrle', [s, o]));
   await derive('ctJpeg2000', ct, (s, o) => tool('gdcmconv', ['--j2k', s, o]));
+  await derive('ctDataSetOnly', ct, (s, o) => tool('dcmconv', ['+ti', '-F', s, o]));
   await derive('ctMonochrome1', ct, async (s, o) => {
     await tool('dcmodify', ['--no-backup', '-m', '(0028,0004)=MONOCHROME1', s]);
     await copyFile(s, o);
@@ -192,6 +204,7 @@ async function makeStudy(): Promise<void> {
   await tool('dcmodify', ['--no-backup', '--write-xfer-little', gray]);
   await derive('grayOriginal', gray, copy);
   await derive('grayJpegBaseline', gray, (s, o) => tool('dcmcjpeg', ['+eb', s, o]));
+  await derive('grayJpegExtended', gray, (s, o) => tool('dcmcjpeg', ['+ee', s, o]));
 
   const jpg = join(work, 'colour.jpg');
   await writeFile(jpg, colourJpeg());
@@ -240,8 +253,24 @@ async function makeStudy(): Promise<void> {
     await copyFile(s, o);
   });
 
+  const signed = join(work, 'signed.dcm');
+  await copyFile(ct, signed);
+  await tool('dcmodify', ['--no-backup', '-m', '(0028,0103)=1', '-m', '(0028,1052)=0', signed]);
+  await derive('signedOriginal', signed, copy);
+  await derive('signedJpegLs', signed, (s, o) => tool('dcmcjpls', ['--encode-lossless', s, o]));
+  await derive('signedRle', signed, (s, o) => tool('dcmcrle', [s, o]));
+  await derive('signedJpegLossless', signed, (s, o) => tool('dcmcjpeg', ['+e1', s, o]));
+  await derive('signedJpeg2000', signed, (s, o) => tool('gdcmconv', ['--j2k', s, o]));
+  await derive('ct12BitJpeg', ct, (s, o) => tool('dcmcjpeg', ['+ee', s, o]));
+
   // Each file is what its tool wrote, in the transfer syntax it is meant to test.
   for (const name of Object.keys(FILES) as FileName[]) {
+    if (name === 'ctDataSetOnly') {
+      const bytes = await readFile(path(name));
+      expect(bytes.toString('latin1', 128, 132)).not.toBe('DICM');
+      expect(bytes.readUInt16LE(0)).toBe(0x0008); // it starts with the data set's first element
+      continue;
+    }
     const uid = await tool('dcmdump', ['-Un', '+P', '0002,0010', path(name)]);
     expect(uid.match(/\[([\d.]+)\]/)?.[1], name).toBe(FILES[name].ts);
   }
@@ -360,6 +389,14 @@ describe('medvault snapshot', () => {
     expect(compare(png, await dcmtkPng(name, ['+Wi', '1'])).max).toBe(0);
   });
 
+  it('renders a bare data set (no meta header) as dcmtk does', async () => {
+    const { png, result } = await snapshotPng('ctDataSetOnly');
+    expect(result.transferSyntax).toBe(FILES.ctDataSetOnly.ts);
+    const { png: original } = await snapshotPng('ctOriginal');
+    expect(compare(png, original).max).toBe(0);
+    expect(compare(png, await dcmtkPng('ctDataSetOnly', ['-f', '+Wi', '1'])).max).toBe(0);
+  });
+
   it('applies --window C,W as dcmtk applies +Ww C W', async () => {
     for (const name of ['ctOriginal', 'ctJpegLs', 'ctRle'] as const) {
       const { png, result } = await snapshotPng(name, ['--window', '300,800']);
@@ -395,6 +432,26 @@ describe('medvault snapshot', () => {
     // And with its default (min/max) window too.
     const { png: byDefault } = await snapshotPng('grayJpegBaseline');
     expect(compare(byDefault, await dcmtkPng('grayJpegBaseline', ['+Wm'])).max).toBeLessThanOrEqual(2);
+  });
+
+  it('renders 8-bit JPEG extended (process 2 and 4) with the same codec', async () => {
+    const { png, result } = await snapshotPng('grayJpegExtended', ['--window', '128,256']);
+    expect(result.transferSyntax).toBe(FILES.grayJpegExtended.ts);
+    const { png: original } = await snapshotPng('grayOriginal', ['--window', '128,256']);
+    expect(compare(png, original).mean).toBeLessThan(2);
+    expect(compare(png, await dcmtkPng('grayJpegExtended', ['+Ww', '128', '256'])).max).toBeLessThanOrEqual(2);
+  });
+
+  it('sign-extends signed samples in every syntax as dcmtk does', async () => {
+    const { png: original } = await snapshotPng('signedOriginal', ['--window', '0,3000']);
+    expect(compare(original, await dcmtkPng('signedOriginal', ['+Ww', '0', '3000'])).max).toBe(0);
+    // The bright square (4000 stored) is −96 when signed: darker than the middle of a 0,3000 window.
+    expect(original.data[(40 * WIDTH + 45) * 4]).toBeLessThan(127);
+    for (const name of ['signedJpegLs', 'signedRle', 'signedJpegLossless', 'signedJpeg2000'] as const) {
+      const { png } = await snapshotPng(name, ['--window', '0,3000']);
+      expect(compare(png, original).max, name).toBe(0);
+      expect(compare(png, await dcmtkPng(name, ['+Ww', '0', '3000'])).max, name).toBe(0);
+    }
   });
 
   it('renders colour: JPEG YBR_FULL_422, its RGB decompression and RLE RGB', async () => {
@@ -453,9 +510,18 @@ describe('medvault snapshot', () => {
     expect(result.stderr).toMatch(/^medvault: That instance has no image \(.+\)\.\n$/);
   });
 
+  it('says in one sentence that a 12-bit JPEG cannot be rendered (exit 2)', async () => {
+    const result = await cli(['snapshot', studyId, '--series', '8', '--out', join(temp.path, 'out', 'twelve.png')]);
+    expect(result.code, describeRun(result)).toBe(2);
+    expect(result.stderr).toBe(
+      "medvault: That image could not be rendered: it is a 12-bit JPEG, which the viewer's 8-bit JPEG codec does not decode.\n",
+    );
+    expect(await readdir(join(temp.path, 'out'))).not.toContain('twelve.png');
+  });
+
   it.each([
-    [['--series', '9'], /^medvault: This study has 6 series; there is no series 9\.\n$/],
-    [['--instance', '11'], /^medvault: Series 1 has 10 instances; there is no instance 11\.\n$/],
+    [['--series', '9'], /^medvault: This study has 8 series; there is no series 9\.\n$/],
+    [['--instance', '12'], /^medvault: Series 1 has 11 instances; there is no instance 12\.\n$/],
     [['--frame', '2'], /^medvault: That instance has 1 frame; there is no frame 2\.\n$/],
     [['--frame', '0'], /^medvault: --frame needs a whole number from 1\.\n$/],
     [['--series', 'two'], /^medvault: --series needs a whole number from 1\.\n$/],

@@ -5,6 +5,7 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
+import { sniffDicom } from '../import/dicom/parseDicom';
 import { decodeJpegLossless, decodeWithWasm, type CodecFrame } from './codecs';
 import type { Palette } from './render';
 import { decodeRle } from './rle';
@@ -69,8 +70,7 @@ export class ImageDecodeError extends Error {
 
 /** Decodes frame `frame` (0-based) of the DICOM file in `bytes`. */
 export async function decodeFrame(bytes: Buffer, frame: number): Promise<DecodedFrame> {
-  const dataSet = parse(bytes);
-  const transferSyntax = (dataSet.string('x00020010') ?? TS.implicitLittle).replace(/\0/g, '').trim();
+  const { dataSet, transferSyntax } = parse(bytes);
   const pixelElement = dataSet.elements.x7fe00010;
   const rows = dataSet.uint16('x00280010') ?? 0;
   const columns = dataSet.uint16('x00280011') ?? 0;
@@ -135,7 +135,7 @@ export async function decodeFrame(bytes: Buffer, frame: number): Promise<Decoded
         case TS.jpegBaseline:
         case TS.jpegExtended: {
           if (bitsStored > 8) {
-            throw new ImageDecodeError('it is a 12-bit JPEG, which the viewer\u2019s 8-bit JPEG codec does not decode');
+            throw new ImageDecodeError("it is a 12-bit JPEG, which the viewer's 8-bit JPEG codec does not decode");
           }
           const decoded = checked(await decodeWithWasm('jpeg', encoded), layout);
           native = decoded.bytes;
@@ -189,9 +189,22 @@ export async function decodeFrame(bytes: Buffer, frame: number): Promise<Decoded
   };
 }
 
-function parse(bytes: Buffer): DataSet {
+/**
+ * Reads the data set, in whichever layout the importer accepted (see `sniffDicom`): Part 10, a
+ * meta header without the preamble, or a bare data set whose transfer syntax is told by its bytes.
+ */
+function parse(bytes: Buffer): { dataSet: DataSet; transferSyntax: string } {
+  const layout = sniffDicom(bytes.subarray(0, 4096));
+  let input: Buffer = bytes;
+  let assumed: string | undefined;
+  if (layout === 'meta-without-preamble')
+    input = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), bytes]);
+  else if (layout === 'dataset-explicit') assumed = TS.explicitLittle;
+  else if (layout === 'dataset-implicit') assumed = TS.implicitLittle;
+  let dataSet: DataSet;
   try {
-    return dicomParser.parseDicom(bytes, {
+    dataSet = dicomParser.parseDicom(input, {
+      TransferSyntaxUID: assumed,
       inflater: (array: Uint8Array, position: number) => {
         const deflated = Buffer.from(array.buffer, array.byteOffset + position, array.byteLength - position);
         const inflated = inflateRawSync(deflated, { maxOutputLength: MAX_INFLATED_BYTES });
@@ -204,6 +217,8 @@ function parse(bytes: Buffer): DataSet {
   } catch (error) {
     throw new ImageDecodeError(`it could not be read as DICOM (${firstLine(error)})`);
   }
+  const transferSyntax = (dataSet.string('x00020010') ?? assumed ?? TS.implicitLittle).replace(/\0/g, '').trim();
+  return { dataSet, transferSyntax };
 }
 
 /**
