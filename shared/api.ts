@@ -9,7 +9,7 @@
  */
 import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
 import type { DicomStudyView } from './dicom';
-import type { ImportProgress, ImportReport, PatientIdentity } from './imports';
+import type { ImportProgress, ImportReport, PatientIdentity, TextRecognitionProgress } from './imports';
 import type { ReadableDocument } from './readable';
 import type { RecordCategory } from './recordSet';
 
@@ -52,6 +52,8 @@ export interface LibraryFacets {
   categories: { category: RecordCategory; count: number }[];
   /** Documents whose suggested type or date the patient should check. */
   needsReview: number;
+  /** Documents whose text (images, PDFs without a text layer) is still to be read by OCR. */
+  textPending: number;
   providers: string[];
   tags: string[];
 }
@@ -138,6 +140,9 @@ export interface ApiEvents {
   'import-finished': { importId: string; report: ImportReport };
   'import-failed': { importId: string; error: ApiError };
   locked: { reason: 'user' | 'idle' };
+  /** OCR after an import: search and filing improve as it goes. */
+  'text-progress': TextRecognitionProgress;
+  'text-finished': { recognized: number; remaining: number };
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -14,6 +14,14 @@ export interface ImportFailure {
   reason: string;
 }
 
+/** Reading text by OCR after an import (images, PDFs without a text layer), in the background. */
+export interface TextRecognitionProgress {
+  done: number;
+  total: number;
+  /** The title of the document being read, if any. */
+  current: string | null;
+}
+
 /** A patient as records name them (DICOM PatientName, PatientID). */
 export interface PatientIdentity {
   name: string | null;

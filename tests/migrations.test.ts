@@ -110,7 +110,7 @@ describe('schema migrations', () => {
       await tx.run(insert, ['undated', 'lab-result', null, '[]']);
       await tx.run(insert, ['patient-set', 'other-record', '2024-02-03', '["type"]']);
     });
-    expect(await migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(await migrate(db, MIGRATIONS.slice(0, 3))).toEqual({ from: 2, to: 3 });
     expect(await db.read((q) => q.all('SELECT id, needs_review, suggested FROM documents ORDER BY id'))).toEqual([
       { id: 'known', needs_review: 0, suggested: '{}' },
       { id: 'patient-set', needs_review: 0, suggested: '{}' },
@@ -120,6 +120,35 @@ describe('schema migrations', () => {
     await expect(
       db.transaction((tx) => tx.run(`UPDATE documents SET suggested = 'not json' WHERE id = 'known'`)),
     ).rejects.toThrow(/CHECK/);
+  });
+
+  it('004 adds the queue of documents waiting for OCR, emptied when a document goes', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 3))).toEqual({ from: 0, to: 3 });
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO import_runs (id, source_kind, sources, status, started_at)
+                    VALUES ('run1', 'file', '[]', 'completed', '2024-01-01T00:00:00Z')`);
+      await tx.run(`INSERT INTO documents (id, title, type, source_kind, source_path, media_type, bytes, import_run_id,
+                                           imported_at, updated_at)
+                    VALUES ('doc1', 'Scan', 'other-record', 'file', '/x.png', 'image/png', 3, 'run1', 'now', 'now')`);
+    });
+    expect(await migrate(db)).toEqual({ from: 3, to: 4 });
+    await db.transaction((tx) =>
+      tx.run(
+        `INSERT INTO text_recognition (document_id, position, kind, queued_at) VALUES ('doc1', 0, 'image', 'now')`,
+      ),
+    );
+    await expect(
+      db.transaction((tx) =>
+        tx.run(
+          `INSERT INTO text_recognition (document_id, position, kind, queued_at) VALUES ('nope', 0, 'image', 'now')`,
+        ),
+      ),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await expect(
+      db.transaction((tx) => tx.run(`UPDATE text_recognition SET kind = 'video' WHERE document_id = 'doc1'`)),
+    ).rejects.toThrow(/CHECK/);
+    await db.transaction((tx) => tx.run(`DELETE FROM documents WHERE id = 'doc1'`));
+    expect(await db.read((q) => q.all('SELECT * FROM text_recognition'))).toEqual([]);
   });
 
   it('leaves a current database as it is', async () => {

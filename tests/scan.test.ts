@@ -12,6 +12,7 @@ import Tesseract from 'tesseract.js';
 import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countPendingText, recognizePendingText } from '../electron/core/import/recognition/recognizeText';
 import { runImport } from '../electron/core/import/runImport';
 import { OcrEngine, tesseractOptions } from '../electron/core/import/scan/OcrEngine';
 import { ScanImporter, type ScanRequest } from '../electron/core/import/scan/ScanImporter';
@@ -166,7 +167,7 @@ describe('scanned paper', () => {
     expect(sidewaysPage.getRotation().angle).toBe(270);
   }, 60_000);
 
-  it('reads the text of images and text-less PDFs imported as files; a multi-page TIFF becomes a PDF', async () => {
+  it('reads the text of images and text-less PDFs imported as files after the run; a multi-page TIFF becomes a PDF', async () => {
     const folder = join(root, 'downloads');
     await writeTree(folder, {
       'card.png': await pngOf(textPage(['Insurance axolotl card'])),
@@ -175,6 +176,13 @@ describe('scanned paper', () => {
     });
     const report = await runImport(vault, [folder]);
     expect(report).toMatchObject({ imported: 3, failed: [], warnings: [] });
+    // The import stores them at disk speed and queues the image and the text-less PDF for OCR.
+    expect(await vault.db.read((q) => countPendingText(q))).toBe(2);
+    expect(await vault.listDocuments({ text: 'axolotl' })).toEqual([]);
+    const progress: number[] = [];
+    const result = await recognizePendingText(vault, { onProgress: (p) => progress.push(p.done) });
+    expect(result).toEqual({ recognized: 2, remaining: 0, problems: [] });
+    expect(progress.at(-1)).toBe(2);
     const [card] = await vault.listDocuments({ text: 'axolotl' });
     expect(card).toMatchObject({ mediaType: 'image/png', source: { kind: 'file' } });
     const [letter] = await vault.listDocuments({ text: 'capybara' });
@@ -205,6 +213,7 @@ describe('scanned paper', () => {
     };
     const report = await runImport(vault, [folder], { importers: [new FileImporter({ ocr })] });
     expect(report).toMatchObject({ imported: 4, failed: [], warnings: [] });
+    await recognizePendingText(vault, { ocr }).finally(() => ocr.close());
     expect(read).toHaveLength(1); // the note only
     expect((await vault.listDocuments({ text: 'ocelot' })).map((document) => document.title)).toEqual(['note']);
   }, 60_000);

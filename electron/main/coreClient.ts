@@ -69,6 +69,8 @@ const EVENT_NAMES: Record<ApiEventName, true> = {
   'import-finished': true,
   'import-failed': true,
   locked: true,
+  'text-progress': true,
+  'text-finished': true,
 };
 
 /** One `data:` payload of the event stream as an ApiEvent, or null if it is not one. */

@@ -18,6 +18,8 @@ import { defaultVaultDir } from '../paths';
 import type { Credential } from '../vault/keyFile';
 import { Vault } from '../vault/Vault';
 import { promptHidden } from './prompt';
+import { describeTextResult, readPendingText, type TextIo } from './textCommands';
+import { countPendingText } from '../import/recognition/recognizeText';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshot, snapshotRequestFrom } from './snapshotCommand';
 import type { ScanRequest } from '../import/scan/ScanImporter';
@@ -29,7 +31,8 @@ const USAGE = `Usage: medvault <command> [options]
 
 Commands:
   init                                  create a vault (prints the recovery key once)
-  import PATH... [--json]               import files and folders
+  import PATH... [--json] [--skip-ocr]  import files and folders; the text of images and of PDFs
+                                        without one is then read by OCR (--skip-ocr: later)
   import --scan [--title T] IMAGE[@90]... [--json]
                                         one scanned document (a PDF, text read by OCR) from page
                                         images in this order; @90, @180, @270 turn a page clockwise
@@ -43,6 +46,7 @@ Commands:
   snapshot ID [--series N] [--instance N] [--frame N] [--window C,W] --out FILE.png [--json]
                                         render one DICOM image of a study to a PNG (positions from 1
                                         in the viewer's order, default the first; the file's window)
+  ocr [--json]                          read the text of the images and PDFs still waiting for OCR
   verify [--json]                       check the database and every file's integrity
   passphrase                            change the passphrase
   owner [--name N] [--patient-id ID] [--clear]
@@ -82,6 +86,7 @@ const OPTIONS = {
   scan: { type: 'boolean' },
   pages: { type: 'string' },
   'needs-review': { type: 'boolean' },
+  'skip-ocr': { type: 'boolean' },
   reviewed: { type: 'boolean' },
   series: { type: 'string' },
   instance: { type: 'string' },
@@ -155,6 +160,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
           return EXIT.ok;
         });
       }
+      case 'ocr':
+        return await withVault(vaultDir, values, io, (vault) => ocrCommand(vault, values, io));
       case 'verify':
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
       case 'passphrase':
@@ -253,10 +260,15 @@ async function importCommand(
   if (paths.length === 0 && !scans) throw new MedvaultError('invalid-argument', 'Usage: medvault import PATH...');
   const controller = new AbortController();
   let interrupts = 0;
+  let phase: 'import' | 'text' = 'import';
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      io.err('\nCancelling the import (press Ctrl-C again to stop at once)…');
+      io.err(
+        phase === 'import'
+          ? '\nCancelling the import (press Ctrl-C again to stop at once)…'
+          : '\nStopping OCR; the import itself is kept, and "medvault ocr" reads the rest.',
+      );
       controller.abort();
     } else {
       process.exit(EXIT.interrupted); // the next open undoes the unfinished run
@@ -282,6 +294,15 @@ async function importCommand(
       io.err('Import cancelled; nothing from it was added to the vault.');
       return EXIT.interrupted;
     }
+    phase = 'text';
+    const text = values['skip-ocr']
+      ? null
+      : await readPendingText(vault, statusIo(io, showProgress), {
+          signal: controller.signal,
+          documentIds: report.documents,
+          quiet: values.json,
+        });
+    const textPending = await vault.db.read((q) => countPendingText(q, report.documents));
     if (values.json) {
       io.out(
         JSON.stringify({
@@ -293,6 +314,9 @@ async function importCommand(
           documents: report.documents,
           patients: report.patients,
           runId: report.runId,
+          textRecognized: text?.recognized ?? 0,
+          textPending,
+          textProblems: text?.problems ?? [],
         }),
       );
     } else {
@@ -309,9 +333,37 @@ async function importCommand(
         for (const failure of report.failed) lines.push(`  ${failure.path}: ${failure.reason}`);
       }
       for (const warning of report.warnings) lines.push(`  note: ${warning.path}: ${warning.reason}`);
+      if (text) lines.push(...describeTextResult(text));
+      else if (textPending > 0) lines.push(`${plural(textPending, 'document')} wait for OCR: run "medvault ocr".`);
       io.out(lines.join('\n'));
     }
     return report.failed.length ? EXIT.dataProblem : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function statusIo(io: Io, show: boolean): TextIo {
+  return {
+    err: io.err,
+    status: show ? (line) => process.stderr.write(line ? `\r${line}\x1b[K` : '\r\x1b[K') : undefined,
+  };
+}
+
+/** `medvault ocr`: reads the text every queued image and text-less PDF still waits for. */
+async function ocrCommand(vault: Vault, values: Values, io: Io): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await readPendingText(vault, statusIo(io, !values.json && process.stderr.isTTY), {
+      signal: controller.signal,
+      quiet: values.json,
+    });
+    const summary = result ?? { recognized: 0, remaining: 0, problems: [] };
+    if (values.json) io.out(JSON.stringify(summary));
+    else io.out(result ? describeTextResult(result).join('\n') : 'No document waits for OCR.');
+    return controller.signal.aborted ? EXIT.interrupted : EXIT.ok;
   } finally {
     process.off('SIGINT', onSigint);
   }

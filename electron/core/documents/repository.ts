@@ -40,6 +40,8 @@ export interface NewDocument extends DocumentSuggestion {
   files: { blobId: string; originalPath: string; mediaType: string }[];
   /** Text extracted for search (never shown outside the vault). */
   text: string;
+  /** A file whose text is to be read by OCR after the run (see `import/recognition/`). */
+  recognizeText?: { position: number; kind: 'image' | 'pdf' };
 }
 
 interface DocumentRow {
@@ -322,7 +324,23 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
   }
   for (const tag of input.tags ?? []) await addTag(q, id, tag);
   await reindex(q, id, input.text);
+  if (input.recognizeText) {
+    await q.run('INSERT INTO text_recognition (document_id, position, kind, queued_at) VALUES (?, ?, ?, ?)', [
+      id,
+      input.recognizeText.position,
+      input.recognizeText.kind,
+      now,
+    ]);
+  }
   return id;
+}
+
+/** Adds text read later (OCR) to a document's search entry, after what was there. */
+export async function addSearchText(q: Queryable, documentId: string, text: string): Promise<void> {
+  const row = await q.get<{ seq: number }>('SELECT seq FROM documents WHERE id = ?', [documentId]);
+  if (!row) return;
+  const existing = await q.get<{ body: string }>('SELECT body FROM document_search WHERE rowid = ?', [row.seq]);
+  await reindex(q, documentId, [existing?.body, text].filter(Boolean).join('\n'));
 }
 
 /**

@@ -22,6 +22,7 @@ import { getOwner, setOwner } from '../documents/owner';
 import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
+import { countPendingText, recognizePendingText } from '../import/recognition/recognizeText';
 import { runImport } from '../import/runImport';
 import type { RandomAccess } from '../import/archive/randomAccess';
 import type { FoundFile } from '../import/types';
@@ -68,6 +69,8 @@ export class MedvaultService implements ServiceMethods {
   private readonly uploads = new Map<string, Upload>();
   /** Pages scanned this session, to name them. */
   private scannedPages = 0;
+  /** Reading queued text by OCR, in the background, between imports. */
+  private textReading: { controller: AbortController; done: Promise<void> } | null = null;
 
   constructor(
     private readonly vaultDir: string,
@@ -127,6 +130,7 @@ export class MedvaultService implements ServiceMethods {
       total: categories.reduce((sum, row) => sum + row.count, 0),
       categories,
       needsReview: (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents WHERE needs_review = 1'))!.n,
+      textPending: await countPendingText(q),
       providers: (
         await q.all<{ name: string }>(
           `SELECT name FROM providers WHERE id IN (SELECT provider_id FROM documents) ORDER BY name COLLATE NOCASE`,
@@ -276,6 +280,7 @@ export class MedvaultService implements ServiceMethods {
     const importId = newId();
     const controller = new AbortController();
     this.imports.set(importId, controller);
+    await this.stopReadingText(); // an import goes first; what is left is read after it
     const files: FoundFile[] = uploads.map(uploadFile);
     const cleanUploads = () =>
       Promise.all([...uploads, ...scanUploads].map((upload) => vault.blobs.discardIncoming(upload.blobId)));
@@ -296,6 +301,7 @@ export class MedvaultService implements ServiceMethods {
         this.imports.delete(importId);
         void cleanUploads().catch(() => undefined);
         this.touch();
+        if (this.imports.size === 0) this.readTextSoon();
       });
     return { importId };
   }
@@ -356,9 +362,10 @@ export class MedvaultService implements ServiceMethods {
     this.idleTimer = null;
     const vault = this.vault;
     if (!vault) return;
-    this.vault = null;
     for (const controller of this.imports.values()) controller.abort();
     this.imports.clear();
+    await this.stopReadingText();
+    this.vault = null;
     this.uploads.clear(); // their encrypted files are swept from incoming/ on the next open
     await vault.close();
     if (reason) this.emit({ name: 'locked', payload: { reason } });
@@ -372,6 +379,40 @@ export class MedvaultService implements ServiceMethods {
     const minutes = Number(setting?.value);
     this.autoLockMinutes = setting && Number.isInteger(minutes) && minutes >= 0 ? minutes : DEFAULT_AUTO_LOCK_MINUTES;
     this.touch();
+    this.readTextSoon(); // what an earlier session left queued
+  }
+
+  /**
+   * Reads, in the background, the text queued for OCR by imports; each document is searchable
+   * (and filed by its text) as soon as it is read. Stopped by an import, which starts it again
+   * when done, and by locking; what is left stays queued in the vault.
+   */
+  private readTextSoon(): void {
+    const vault = this.vault;
+    if (!vault || this.textReading || this.imports.size > 0) return;
+    const controller = new AbortController();
+    const done = (async () => {
+      await this.importQueue;
+      if (controller.signal.aborted || (await vault.db.read((q) => countPendingText(q))) === 0) return;
+      const result = await recognizePendingText(vault, {
+        signal: controller.signal,
+        // Not activity: the idle lock still comes, stopping this; the rest is read after unlocking.
+        onProgress: (progress) => this.emit({ name: 'text-progress', payload: progress }),
+      });
+      this.emit({ name: 'text-finished', payload: { recognized: result.recognized, remaining: result.remaining } });
+    })()
+      .catch(() => undefined) // a document whose text cannot be read stays as it is; nothing to tell
+      .finally(() => {
+        if (this.textReading?.controller === controller) this.textReading = null;
+      });
+    this.textReading = { controller, done };
+  }
+
+  private async stopReadingText(): Promise<void> {
+    const reading = this.textReading;
+    if (!reading) return;
+    reading.controller.abort();
+    await reading.done;
   }
 
   private open(): Vault {

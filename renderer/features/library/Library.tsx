@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { VaultStatus } from '../../../shared/api';
 import { RECORD_CATEGORY_LABELS } from '../../../shared/recordSet';
+import type { TextRecognitionProgress } from '../../../shared/imports';
+import { useApiEvent } from '../../api';
 import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
@@ -31,6 +33,16 @@ export function Library({
   const library = useLibrary();
   const { filters, setFilters, documents, facets, refresh } = library;
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [textProgress, setTextProgress] = useState<TextRecognitionProgress | null>(null);
+  // OCR after an import: each document read becomes searchable, and may be filed by its text.
+  useApiEvent('text-progress', (progress) => {
+    setTextProgress(progress);
+    if (progress.current === null) refresh();
+  });
+  useApiEvent('text-finished', () => {
+    setTextProgress(null);
+    refresh();
+  });
   const imports = useImport({ onFinished: refresh });
 
   useEffect(() => onImportingChange(imports.busy), [imports.busy, onImportingChange]);
@@ -189,6 +201,11 @@ export function Library({
                 </span>
               )}
               {library.loading && documents !== null && <Spinner />}
+              {textProgress && textProgress.done < textProgress.total && (
+                <span className="text-progress" role="status" data-testid="text-progress">
+                  <Spinner /> Reading the text of scans and images: {textProgress.done} of {textProgress.total}
+                </span>
+              )}
             </div>
             {library.error && documents !== null && <ErrorNote message={library.error} />}
             <div className="documents-scroll">{content}</div>

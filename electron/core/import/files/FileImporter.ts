@@ -2,7 +2,7 @@ import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import type { DocumentSuggestion } from '../../documents/repository';
 import { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import { OcrEngine } from '../scan/OcrEngine';
-import { readImageText, readPdfText, tiffAsScan } from '../scan/ocrFiles';
+import { tiffAsScan } from '../scan/ocrFiles';
 import { MAX_PAGE_FILE_BYTES } from '../scan/scannedDocument';
 import {
   UnreadableFileError,
@@ -25,6 +25,8 @@ export class FileImporter implements Importer {
   readonly name = 'files';
   private readonly pdf: PdfTextExtractor;
   private readonly ocr: OcrEngine;
+  /** PDFs read whole whose text layer was empty (not password-protected, not too slow). */
+  private readonly pdfHadNoTextLayer = new WeakSet<StagedFile>();
 
   constructor(options: { pdfTimeoutMs?: number; pdf?: PdfTextExtractor; ocr?: OcrEngine } = {}) {
     this.pdf = options.pdf ?? new PdfTextExtractor({ timeoutMs: options.pdfTimeoutMs });
@@ -42,7 +44,9 @@ export class FileImporter implements Importer {
         ? MAX_PDF_PARSE_BYTES
         : mediaType === 'text/plain'
           ? MAX_TEXT_BYTES
-          : MAX_PAGE_FILE_BYTES; // images are kept to read their text (OCR)
+          : mediaType === 'image/tiff'
+            ? MAX_PAGE_FILE_BYTES // a TIFF may hold several pages: a scanned document
+            : 0;
     const staged = await context.stage(file, { keepBytesUpTo });
     const suggestion: DocumentSuggestion = {
       title: titleFromFileName(file.path),
@@ -52,8 +56,11 @@ export class FileImporter implements Importer {
     };
     if (suggestion.date) suggestion.basis = { date: { confidence: 0.7, reason: 'date in the file name' } };
     let text = '';
+    // OCR takes a second or more a page: it is queued, and read after the run (import/recognition/).
+    let recognize: 'image' | 'pdf' | undefined;
     if (mediaType === 'application/pdf') {
       text = await this.readPdf(file, staged, suggestion, context);
+      if (!text.trim() && staged.bytes && !staged.existing && this.pdfHadNoTextLayer.has(staged)) recognize = 'pdf';
     } else if (mediaType === 'text/plain') {
       text = readText(staged, file);
     } else {
@@ -64,8 +71,8 @@ export class FileImporter implements Importer {
         // A multi-page TIFF is a scanned document: it becomes a PDF of its pages (the TIFF kept with it).
         const scanned = await tiffAsScan(file, staged, suggestion, this.ocr, context);
         if (scanned) return scanned;
-        text = await readImageText(file, staged.bytes, this.ocr, context);
       }
+      recognize = 'image';
     }
     if (staged.existing) {
       if (staged.existing.documentId) await context.suggestFor(staged.existing.documentId, suggestion);
@@ -77,6 +84,7 @@ export class FileImporter implements Importer {
       sourcePath: file.path,
       mediaType,
       text,
+      ...(recognize && { recognizeText: { position: 0, kind: recognize } }),
     });
   }
 
@@ -100,9 +108,9 @@ export class FileImporter implements Importer {
       case 'text':
         suggestion.title = usablePdfTitle(result.title) ?? suggestion.title;
         for (const warning of result.warnings) context.warn(file, warning);
-        // No text layer: a scan saved as PDF; its pages are read by OCR (not for a file already stored).
-        if (result.text.trim() || staged.existing) return result.text;
-        return readPdfText(file, staged.bytes, this.ocr, context);
+        // No text layer: a scan saved as PDF; its pages are read by OCR after the run.
+        if (!result.text.trim()) this.pdfHadNoTextLayer.add(staged);
+        return result.text;
       case 'password-protected':
         context.warn(file, 'The PDF is password-protected, so its text could not be indexed for search.');
         return '';

@@ -16,7 +16,7 @@ export async function readImageText(
   file: FoundFile,
   bytes: Buffer,
   ocr: OcrEngine,
-  context: ImportContext,
+  context: Pick<ImportContext, 'signal' | 'warn'>,
 ): Promise<string> {
   try {
     const [page] = await readScanImage(bytes, file.path, { forPdf: false });
@@ -35,7 +35,7 @@ export async function readPdfText(
   file: FoundFile,
   bytes: Buffer,
   ocr: OcrEngine,
-  context: ImportContext,
+  context: Pick<ImportContext, 'signal' | 'warn'>,
 ): Promise<string> {
   try {
     const result = await readPdfByOcr(bytes, ocr, context.signal);
