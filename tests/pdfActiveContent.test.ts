@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scanPdfObjects } from '../electron/core/import/pdf/pdfActiveContent.mjs';
 import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makePdf, writeTree } from './support/fixtures';
@@ -89,5 +90,22 @@ describe('a PDF with JavaScript, Launch actions or embedded files', () => {
     expect(report.warnings.map((warning) => warning.reason)).toContain(
       'The PDF carries embedded files (invoice.exe); they stay inside it and Medvault never opens them.',
     );
+  });
+});
+
+describe('what is not active content', () => {
+  it('bytes inside a stream (an image, a font) that happen to spell "/EF" or "/S /JavaScript" are not counted', async () => {
+    const document = await PDFDocument.create();
+    document.addPage([612, 792]);
+    // Uncompressed binary data as an image XObject's stream would carry it.
+    const data = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0x00]),
+      Buffer.from(' /EF /S /JavaScript /S /Launch '),
+      Buffer.alloc(64, 7),
+    ]);
+    document.context.register(document.context.stream(data, { Type: 'XObject', Subtype: 'Image' }));
+    const bytes = await document.save({ useObjectStreams: false });
+    expect(Buffer.from(bytes).includes(Buffer.from('/EF /S /JavaScript'))).toBe(true);
+    expect(scanPdfObjects(bytes)).toEqual({ javaScriptActions: 0, launchActions: 0, embeddedFiles: 0 });
   });
 });

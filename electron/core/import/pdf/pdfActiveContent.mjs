@@ -46,6 +46,9 @@ function scan(data) {
       // not Flate, damaged, or too large: what pdf.js reports still counts
     }
   }
+  // Stream data (images, fonts) is binary: "/EF" turns up in a JPEG by chance. Only the objects
+  // themselves are searched — the object streams among them were inflated above.
+  texts[0] = texts[0].replace(/\bstream\r?\n[\s\S]*?\bendstream\b/g, 'stream endstream');
   const found = { javaScriptActions: 0, launchActions: 0, embeddedFiles: 0 };
   for (const text of texts) {
     // Names may spell letters as #xx (/Java#53cript): undone first, as a PDF reader would.
