@@ -151,6 +151,8 @@ const FILES = {
   signedJpeg2000: { series: 7, instance: 5, ts: '1.2.840.10008.1.2.4.90' },
   // Series 8: 12-bit lossy JPEG (process 4), which the viewer's 8-bit libjpeg-turbo cannot decode.
   ct12BitJpeg: { series: 8, instance: 1, ts: '1.2.840.10008.1.2.4.51' },
+  // Series 9: a header that claims 65535 × 65535 pixels in 1000 frames over 24 KiB of pixel data.
+  hugeDimensions: { series: 9, instance: 1, ts: '1.2.840.10008.1.2.1' },
 } as const;
 type FileName = keyof typeof FILES;
 const path = (name: FileName) => join(sources, `${name}.dcm`);
@@ -262,6 +264,11 @@ async function makeStudy(): Promise<void> {
   await derive('signedJpegLossless', signed, (s, o) => tool('dcmcjpeg', ['+e1', s, o]));
   await derive('signedJpeg2000', signed, (s, o) => tool('gdcmconv', ['--j2k', s, o]));
   await derive('ct12BitJpeg', ct, (s, o) => tool('dcmcjpeg', ['+ee', s, o]));
+  await derive('hugeDimensions', ct, async (s, o) => {
+    const size = ['-m', '(0028,0010)=65535', '-m', '(0028,0011)=65535', '-i', '(0028,0008)=1000'];
+    await tool('dcmodify', ['--no-backup', ...size, s]);
+    await copyFile(s, o);
+  });
 
   // Each file is what its tool wrote, in the transfer syntax it is meant to test.
   for (const name of Object.keys(FILES) as FileName[]) {
@@ -519,8 +526,16 @@ describe('medvault snapshot', () => {
     expect(await readdir(join(temp.path, 'out'))).not.toContain('twelve.png');
   });
 
+  it('refuses absurd dimensions in one sentence before allocating anything (exit 2)', async () => {
+    const result = await cli(['snapshot', studyId, '--series', '9', '--out', join(temp.path, 'out', 'huge.png')]);
+    expect(result.code, describeRun(result)).toBe(2);
+    expect(result.stderr).toBe(
+      'medvault: That image could not be rendered: its size (65535 × 65535 pixels, 1000 frames) is beyond what Medvault renders.\n',
+    );
+  });
+
   it.each([
-    [['--series', '9'], /^medvault: This study has 8 series; there is no series 9\.\n$/],
+    [['--series', '10'], /^medvault: This study has 9 series; there is no series 10\.\n$/],
     [['--instance', '12'], /^medvault: Series 1 has 11 instances; there is no instance 12\.\n$/],
     [['--frame', '2'], /^medvault: That instance has 1 frame; there is no frame 2\.\n$/],
     [['--frame', '0'], /^medvault: --frame needs a whole number from 1\.\n$/],
