@@ -18,7 +18,8 @@ export const PDF_VIEW_OPTIONS = {
   maxImageSize: 64 * 1024 * 1024,
   useWasm: false,
   // The core serves the bytes with Range support: pdf.js reads only the ranges of the pages it
-  // shows (no whole-file stream, no prefetch of the rest), 256 KiB at a time.
+  // shows (no whole-file stream, no prefetch of the rest), 256 KiB at a time. pdf.ts feeds it
+  // those ranges itself (a PDFDataRangeTransport), so no request is ever for the whole file.
   disableStream: true,
   disableAutoFetch: true,
   rangeChunkSize: 256 * 1024,
