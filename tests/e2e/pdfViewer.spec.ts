@@ -64,6 +64,11 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
 }) => {
   const errors = watchForPageErrors(page);
   const foreign = watchRequests(page, app.url);
+  // The PDF is read by range requests only (pdf.ts), never as one whole-file response.
+  const fileStatuses = new Set<number>();
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.startsWith('/files/')) fileStatuses.add(response.status());
+  });
   await createVault(page, app.openUrl);
   await importFile(
     page,
@@ -124,6 +129,9 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
   await expect(viewer.locator('.pdf-page[data-page="47"] .pdf-hit')).toHaveCount(2);
   await expect(viewer.locator('.pdf-page[data-page="47"] .pdf-hit.current')).toBeInViewport();
   await shot(page, '82-pdf-search-common');
+  await find.fill('appendectomy');
+  await expect(count).toHaveText('No matches');
+  await expect(viewer.locator('.pdf-hit')).toHaveCount(0);
   // Escape closes the find bar, not the viewer.
   await find.press('Escape');
   await expect(find).toBeHidden();
@@ -188,6 +196,7 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
   await expect(page.getByTestId('document-panel')).toBeVisible();
+  expect([...fileStatuses]).toEqual([206]);
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
 });
