@@ -177,6 +177,15 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
     })
     .toBe(true);
 
+  // The keyboard zooms the pages, not the window.
+  await page.keyboard.press('Control+0');
+  await expect(viewer.getByTestId('pdf-zoom')).toHaveText('100%');
+  await page.keyboard.press('Control+=');
+  await expect(viewer.getByTestId('pdf-zoom')).toHaveText('110%');
+  await page.keyboard.press('Control+-');
+  await expect(viewer.getByTestId('pdf-zoom')).toHaveText('100%');
+  await viewer.getByRole('button', { name: 'Fit width' }).click();
+
   // Thumbnails: a click goes to the page; the page box and the buttons follow.
   const thumbs = viewer.getByTestId('pdf-thumbnails');
   await thumbs.evaluate((element) => (element.scrollTop = 0));

@@ -19,6 +19,8 @@ import {
   parsePageInput,
   renderWindow,
   turnedSize,
+  zoomIn,
+  zoomOut,
   type Size,
   type ZoomMode,
 } from './viewerMath';
@@ -190,14 +192,30 @@ function LoadedViewer({ pdf, title, onClose }: { pdf: PDFDocumentProxy; title: s
     setFirstDrawn(true);
   }, []);
 
-  // Find: Ctrl/Cmd+F anywhere in the viewer opens it (not the browser's own find).
+  // Ctrl/Cmd+F anywhere in the viewer opens find (not the browser's own find); Ctrl/Cmd with +, -
+  // and 0 zoom the pages (not the whole window).
+  const zoomRef = useRef(zoom);
+  useEffect(() => {
+    zoomRef.current = zoom;
+  }, [zoom]);
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
-        event.preventDefault();
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'f') {
         setFindOpen(true);
         requestAnimationFrame(() => findInput.current?.select());
-      }
+      } else if (key === '+' || key === '=') {
+        setZoomMode('custom');
+        setCustomZoom(zoomIn(zoomRef.current));
+      } else if (key === '-') {
+        setZoomMode('custom');
+        setCustomZoom(zoomOut(zoomRef.current));
+      } else if (key === '0') {
+        setZoomMode('custom');
+        setCustomZoom(1);
+      } else return;
+      event.preventDefault();
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
