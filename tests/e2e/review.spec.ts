@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makePdf } from '../support/fixtures';
+import { pngOf, textPage } from '../support/scanFixtures';
 import { expect, test } from './support/app';
 import { createVault, dropFile, shot, watchForPageErrors } from './support/ui';
 
@@ -53,5 +54,28 @@ test('an EOB is filed by its text with its reasons shown; an unrecognised note w
   await expect(page.getByTestId('nothing-to-review')).toBeVisible();
   await expect(reviewNav).toContainText('0');
   await shot(page, '62-nothing-to-review');
+  expect(errors).toEqual([]);
+});
+
+test('a photo of a letter dropped on the window is read after the import and filed by its words', async ({
+  page,
+  app,
+}) => {
+  const errors = watchForPageErrors(page);
+  await createVault(page, app.openUrl);
+  const photo = await pngOf(
+    textPage(['Explanation of Benefits', 'This is not a bill', 'Date of service 03/14/2024', 'Marker pangolin']),
+  );
+  await dropFile(page, 'drop', 'phone photo.png', 'image/png', photo);
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByTestId('document-table').getByRole('row', { name: /phone photo/ });
+  // Stored at once, read by OCR in the background; the list follows when the text is read.
+  await expect(row).toContainText('Explanation of benefits', { timeout: 60_000 });
+  await expect(row).toContainText('Mar 14, 2024');
+  await expect(page.getByTestId('text-progress')).toHaveCount(0);
+  await page.getByLabel('Search documents').fill('pangolin');
+  await expect(page.getByTestId('document-table').getByRole('row')).toHaveCount(2);
+  await shot(page, '65-photo-filed-by-ocr');
   expect(errors).toEqual([]);
 });
