@@ -17,7 +17,9 @@ import {
   fileWindow,
   keyAction,
   personName,
+  firstImageSeries,
   prefetchOrder,
+  startIndex,
   type StackEntry,
 } from './viewerModel';
 import './dicom.css';
@@ -36,8 +38,12 @@ interface Point {
   y: number;
 }
 
-/** Instances loaded ahead of the one shown, each way. */
-const PREFETCH_RADIUS = 3;
+/** Set when the viewer has drawn its first image (the benchmark's stop: bench/viewerDicom.ts). */
+export const FIRST_IMAGE_MARK = 'medvault:dicom-first-image';
+
+/** Instances loaded ahead of the one shown in the scroll direction, and behind it. */
+const PREFETCH_AHEAD = 10;
+const PREFETCH_BEHIND = 2;
 const CINE_RATES = [5, 10, 15, 24, 30];
 const TOOLS: { id: Tool; label: string }[] = [
   { id: 'window', label: 'Window/level' },
@@ -45,12 +51,6 @@ const TOOLS: { id: Tool; label: string }[] = [
   { id: 'zoom', label: 'Zoom' },
   { id: 'length', label: 'Length' },
 ];
-
-/** The first series with an image to show, else the first. */
-function firstImageSeries(series: DicomSeriesView[]): number {
-  const index = series.findIndex((entry) => entry.instances.some((instance) => instance.hasPixels));
-  return Math.max(0, index);
-}
 
 function seriesLabel(series: DicomSeriesView): string {
   const number = series.seriesNumber !== null ? `Series ${series.seriesNumber}` : 'Series';
@@ -130,7 +130,10 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
     const el = element.current;
     if (!cornerstone || !el) return;
     cornerstone.enable(el);
+    let first = true;
     const onRendered = () => {
+      if (first) performance.mark(FIRST_IMAGE_MARK);
+      first = false;
       const viewport = cornerstone.getViewport(el);
       if (viewport)
         setView({ width: viewport.voi.windowWidth, center: viewport.voi.windowCenter, scale: viewport.scale });
@@ -148,12 +151,10 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
     };
   }, [cornerstone]);
 
-  // A new series starts at its middle (where a radiologist lands), a cine at its first frame, with
-  // the file's own window.
+  // A new series opens at its start slice with the file's own window.
   useEffect(() => {
     freshViewport.current = true;
-    const cine = stack.length > 1 && stack.every((item) => item.position === stack[0]!.position);
-    setIndex(cine ? 0 : Math.floor((stack.length - 1) / 2));
+    setIndex(startIndex(stack));
     setPlaying(false);
     setLine(null);
   }, [stack]);
@@ -196,7 +197,8 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
         setDecodeError(describeLoadError(error));
       },
     );
-    for (const id of prefetchOrder(stack, clampIndex(index, stack.length), PREFETCH_RADIUS, direction.current))
+    const at = clampIndex(index, stack.length);
+    for (const id of prefetchOrder(stack, at, PREFETCH_AHEAD, PREFETCH_BEHIND, direction.current))
       cornerstone.loadAndCacheImage(id).catch(() => undefined);
   }, [cornerstone, entry, stack, index]);
 

@@ -9,8 +9,12 @@ import type * as Cornerstone from 'cornerstone-core';
 
 export type CornerstoneApi = typeof Cornerstone;
 
-/** Decoded images kept for scrolling back: bounded, so a 1,000-slice study does not fill memory. */
-export const IMAGE_CACHE_BYTES = 128 * 1024 * 1024;
+/**
+ * Decoded images kept for scrolling back: bounded, so a 2,000-slice study does not fill memory.
+ * cornerstone counts the pixels only; each image also keeps its file's bytes (the tag panel reads
+ * them), so 64 MiB is about 120 slices of a 512² CT and twice that in memory.
+ */
+export const IMAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
 let loading: Promise<CornerstoneApi> | null = null;
 
@@ -31,8 +35,10 @@ export function loadCornerstone(): Promise<CornerstoneApi> {
     wado.external.dicomParser = moduleValue(parser);
     const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
     wado.webWorkerManager.initialize({
-      maxWebWorkers: Math.max(1, Math.min(4, cores - 1)),
-      startWebWorkersOnDemand: true,
+      maxWebWorkers: Math.max(2, Math.min(4, cores)),
+      // Started with the loader (a study's summary preloads it: useDicomPreload), so the worker code
+      // is parsed before the first instance arrives.
+      startWebWorkersOnDemand: false,
       taskConfiguration: { decodeTask: { initializeCodecsOnStartup: false, strict: false } },
     });
     cornerstone.imageCache.setMaximumSizeBytes(IMAGE_CACHE_BYTES);

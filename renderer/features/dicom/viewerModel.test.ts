@@ -9,7 +9,9 @@ import {
   fileWindow,
   keyAction,
   personName,
+  firstImageSeries,
   prefetchOrder,
+  startIndex,
 } from './viewerModel';
 
 function instance(position: number, extra: Partial<DicomInstanceView> = {}): DicomInstanceView {
@@ -54,9 +56,20 @@ describe('stack', () => {
     expect(clampIndex(4, 0)).toBe(0);
     const stack = buildStack('', 'abcd1234', series([0, 1, 2, 3, 4, 5].map((n) => instance(n))));
     const ids = (list: string[]) => list.map((id) => Number(id.split('/').pop()));
-    expect(ids(prefetchOrder(stack, 2, 2, 1))).toEqual([3, 1, 4, 0]);
-    expect(ids(prefetchOrder(stack, 2, 2, -1))).toEqual([1, 3, 0, 4]);
-    expect(ids(prefetchOrder(stack, 5, 3, 1))).toEqual([4, 3, 2]);
+    expect(ids(prefetchOrder(stack, 2, 2, 2, 1))).toEqual([3, 1, 4, 0]);
+    expect(ids(prefetchOrder(stack, 2, 2, 2, -1))).toEqual([1, 3, 0, 4]);
+    expect(ids(prefetchOrder(stack, 5, 3, 3, 1))).toEqual([4, 3, 2]);
+    expect(ids(prefetchOrder(stack, 1, 3, 1, 1))).toEqual([2, 0, 3, 4]);
+  });
+
+  it('opens a series at its middle, a cine at frame 1, and the first series with an image', () => {
+    const slices = buildStack('', 'abcd1234', series([0, 1, 2, 3].map((n) => instance(n))));
+    expect(startIndex(slices)).toBe(1);
+    expect(startIndex(buildStack('', 'abcd1234', series([instance(0, { frames: 5 })])))).toBe(0);
+    expect(startIndex([])).toBe(0);
+    const report = series([instance(0, { hasPixels: false })]);
+    expect(firstImageSeries([report, series([instance(1)])])).toBe(1);
+    expect(firstImageSeries([report])).toBe(0);
   });
 });
 

@@ -38,21 +38,37 @@ export function clampIndex(index: number, length: number): number {
   return Math.min(length - 1, Math.max(0, Math.round(index)));
 }
 
-/** The image ids to load ahead, nearest first, the scroll direction before the other. */
+/**
+ * The image ids to load ahead, nearest first: `ahead` in the scroll direction, `behind` the other
+ * way, alternating while both last.
+ */
 export function prefetchOrder(
   stack: readonly StackEntry[],
   index: number,
-  radius: number,
+  ahead: number,
+  behind: number,
   direction: 1 | -1,
 ): string[] {
   const ids: string[] = [];
-  for (let step = 1; step <= radius; step++) {
-    for (const sign of [direction, -direction]) {
-      const id = stack[index + sign * step]?.imageId;
-      if (id) ids.push(id);
-    }
+  for (let step = 1; step <= Math.max(ahead, behind); step++) {
+    const forward = step <= ahead ? stack[index + direction * step]?.imageId : null;
+    const backward = step <= behind ? stack[index - direction * step]?.imageId : null;
+    if (forward) ids.push(forward);
+    if (backward) ids.push(backward);
   }
   return ids;
+}
+
+/** The first series with an image to show, else the first. */
+export function firstImageSeries(series: readonly DicomSeriesView[]): number {
+  const index = series.findIndex((entry) => entry.instances.some((instance) => instance.hasPixels));
+  return Math.max(0, index);
+}
+
+/** Where a series opens: its middle slice (where a radiologist lands), a cine at its first frame. */
+export function startIndex(stack: readonly StackEntry[]): number {
+  const cine = stack.length > 1 && stack.every((item) => item.position === stack[0]!.position);
+  return cine ? 0 : Math.max(0, Math.floor((stack.length - 1) / 2));
 }
 
 export interface WindowPreset {
