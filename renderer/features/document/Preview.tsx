@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { documentFileUrl } from '../../../shared/api';
 import type { DicomStudySummary, DocumentFile } from '../../../shared/documents';
 import { plural } from '../../lib/format';
 import { DicomViewer } from '../dicom/DicomViewer';
+import { useDicomPreload } from '../dicom/useDicomPreload';
 import { ImagePreview } from '../image/ImagePreview';
 import { PdfPreview } from './PdfPreview';
 import { ReadablePreview } from './ReadablePreview';
@@ -13,6 +15,7 @@ const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/w
 /** What a DICOM study holds, and the viewer its images open in; its files are kept exactly as they were. */
 function StudySummary({ documentId, dicom }: { documentId: string; dicom: DicomStudySummary }) {
   const [viewing, setViewing] = useState(false);
+  useDicomPreload(documentId);
   const patient = [dicom.patientName, dicom.patientId && `ID ${dicom.patientId}`].filter(Boolean).join(', ');
   return (
     <div className="preview-message study-summary" data-testid="study-summary">
