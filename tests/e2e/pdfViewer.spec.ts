@@ -106,6 +106,13 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
   expect(hitBox.height).toBeGreaterThan(8);
   expect(await viewer.locator('.pdf-page canvas').count()).toBeLessThanOrEqual(5);
   await shot(page, '81-pdf-search-unique');
+  // The text layer lies on the drawn text: a double click on the hit selects the word itself.
+  await page.mouse.dblclick(hitBox.x + hitBox.width / 2, hitBox.y + hitBox.height / 2);
+  expect(await page.evaluate(() => window.getSelection()?.toString().trim())).toBe(UNIQUE);
+  await shot(page, '81-pdf-text-selected');
+  // Text only: nothing of the PDF became a link, frame or script.
+  await expect(viewer.locator('.pdf-pages :is(a, iframe, script, object, embed, form)')).toHaveCount(0);
+  await find.focus();
 
   // A word on several pages: the first hit after the current page, then round the ends.
   await find.fill(COMMON.toUpperCase());
@@ -166,6 +173,19 @@ test('a 200-page record opens in the viewer, finds a word on page 137 and pages,
     })
     .toBe(true);
   await viewer.getByRole('button', { name: 'Fit page' }).click();
+  // The text layer turns with the page: a line of text now runs down it, inside the page.
+  const line = viewer.locator('.pdf-page[data-page="47"] .textLayer span', { hasText: 'Nursing note' });
+  await expect
+    .poll(async () => {
+      const box = await line.boundingBox();
+      return box !== null && box.height > box.width;
+    })
+    .toBe(true);
+  const turnedPage = await canvasBox(page, 47);
+  const lineBox = (await line.boundingBox())!;
+  expect(lineBox.x).toBeGreaterThanOrEqual(turnedPage.x);
+  expect(lineBox.x + lineBox.width).toBeLessThanOrEqual(turnedPage.x + turnedPage.width);
+  expect(lineBox.x).toBeGreaterThan(turnedPage.x + turnedPage.width / 2); // the page's top is now on the right
   await shot(page, '84-pdf-rotated');
   await viewer.getByRole('button', { name: 'Rotate pages clockwise' }).click();
   await viewer.getByRole('button', { name: 'Rotate pages clockwise' }).click();

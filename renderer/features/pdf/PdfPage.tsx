@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist';
+import { loadPdfJs } from '../document/pdf';
 import { measurerFor, type PageTextCache } from './pageText';
 import { segmentQuad, type PageHit } from './textSearch';
 import { CSS_UNITS, outputScale } from './viewerMath';
@@ -104,6 +105,31 @@ export const PdfPage = memo(function PdfPage({
     };
   }, [page, zoom, rotation, pageNumber, onDrawn]);
 
+  // The text layer: the page's text as transparent spans over the canvas, so it can be selected
+  // and copied. pdf.js's TextLayer only ever sets text (textContent) and styles; no annotation
+  // layer is drawn, so none of the PDF's links or forms become live.
+  const textLayer = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const container = textLayer.current;
+    if (!page || !container) return;
+    let cancelled = false;
+    let layer: { cancel(): void } | null = null;
+    const scale = zoom * CSS_UNITS;
+    container.replaceChildren();
+    container.style.setProperty('--total-scale-factor', String(scale));
+    void Promise.all([loadPdfJs(), texts.content(page)]).then(([pdfjs, content]) => {
+      if (cancelled) return;
+      const viewport = page.getViewport({ scale, rotation: (page.rotate + rotation) % 360 });
+      const created = new pdfjs.TextLayer({ textContentSource: content, container, viewport });
+      layer = created;
+      created.render().catch(() => undefined); // cancelled, or text that cannot be laid out: none
+    });
+    return () => {
+      cancelled = true;
+      layer?.cancel();
+    };
+  }, [page, zoom, rotation, texts]);
+
   // The canvas is given back when the page leaves the view: its pixels are the memory that counts.
   useEffect(() => {
     if (drawn) return;
@@ -173,6 +199,7 @@ export const PdfPage = memo(function PdfPage({
       role="img"
     >
       {drawn && <canvas ref={canvas} style={{ width, height }} />}
+      {drawn && <div ref={textLayer} className="textLayer" />}
       {failed && <p className="pdf-page-message">This page cannot be shown.</p>}
       {boxes.map((box, index) => (
         <div
