@@ -238,7 +238,14 @@ export async function benchViewerDicom(work: string, passphrase: string, log: (l
     const opens: number[] = [];
     for (let run = 0; run < OPENS; run++) {
       if (run > 0) {
-        await page.reload();
+        // The printed address's token works once; the session cookie opens the app again.
+        await page.goto(new URL(openUrl).origin);
+        try {
+          await page.getByTestId('document-table').getByRole('row').nth(1).waitFor({ timeout: 10_000 });
+        } catch (error) {
+          await page.screenshot({ path: join(work, 'viewer-dicom-reload.png') });
+          throw new Error(`the library did not come back after a reload (screenshot in ${work})`, { cause: error });
+        }
         await page.getByTestId('document-table').getByRole('row').nth(1).click();
         await page.getByTestId('study-summary').waitFor();
         await page.waitForTimeout(500);
