@@ -5,6 +5,7 @@ import type { DicomSeriesView, DicomStudyView } from '../../../shared/dicom';
 import { useApi } from '../../api';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
+import { trapTab } from '../../ui/focus';
 import { loadCornerstone, type CornerstoneApi } from './loadCornerstone';
 import { SeriesThumbnail } from './SeriesThumbnail';
 import { TagPanel } from './TagPanel';
@@ -335,6 +336,8 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // A modal view: Tab stays inside it.
+    if (event.key === 'Tab' && root.current) return trapTab(event, root.current);
     const target = event.target as HTMLElement;
     if (target.matches('input, select, textarea') && event.key !== 'Escape') return;
     if (target.matches('button') && (event.key === ' ' || event.key === 'Enter')) return;
