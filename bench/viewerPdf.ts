@@ -8,13 +8,13 @@
  * Each open loads the document afresh (new pdf.js worker, range requests to /files/); the first
  * open is reported apart (pdf.js's code is already loaded by the panel's preview, its worker not).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Page, type Request } from '@playwright/test';
 import jpeg from 'jpeg-js';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { startBrowserServer, stopBrowserServer, untilMark } from './browserApp';
 import { REPO_ROOT, expectSuccess, runNode } from './child';
 
 export const VIEWER_GOAL_MS = 300;
@@ -62,38 +62,6 @@ async function makeRecord(): Promise<Buffer> {
     lines.forEach((line, index) => page.drawText(line, { x: 56, y: 720 - index * 16, size: 11, font }));
   }
   return Buffer.from(await document.save());
-}
-
-async function startServer(vault: string): Promise<{ child: ChildProcess; openUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server/main.ts', '--vault', vault, '--no-open'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const openUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
-  });
-  return { child, openUrl };
-}
-
-/** Milliseconds from now (in the page) until the mark `name` is set. */
-async function untilMark(page: Page, name: string, started: number): Promise<number> {
-  const drawn = await page.waitForFunction((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null, name, {
-    timeout: 30_000,
-    polling: 'raf',
-  });
-  return ((await drawn.jsonValue()) as number) - started;
 }
 
 /**
@@ -146,7 +114,7 @@ export async function benchViewerPdf(work: string, passphrase: string, log: (lin
   expectSuccess('medvault init', await runNode(cli, ['init', '--vault', vault, '--json'], { env }));
   expectSuccess('medvault import', await runNode(cli, ['import', folder, '--vault', vault, '--json'], { env }));
 
-  const { child, openUrl } = await startServer(vault);
+  const { child, openUrl } = await startBrowserServer(vault);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -221,8 +189,6 @@ export async function benchViewerPdf(work: string, passphrase: string, log: (lin
     } satisfies ViewerOutcome;
   } finally {
     await browser.close();
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
+    await stopBrowserServer(child);
   }
 }
