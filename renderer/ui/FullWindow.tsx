@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
-import { trapTab } from './focus';
+import { trapTab, useInertApp } from './focus';
 import './fullWindow.css';
 
 /**
@@ -29,16 +29,8 @@ export function FullWindow({
     onCloseRef.current = onClose;
   });
 
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const app = document.getElementById('root');
-    app?.setAttribute('inert', '');
-    panel.current?.focus();
-    return () => {
-      app?.removeAttribute('inert');
-      if (previous && document.contains(previous)) previous.focus();
-    };
-  }, []);
+  useInertApp();
+  useEffect(() => panel.current?.focus(), []);
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape' && !event.defaultPrevented) {

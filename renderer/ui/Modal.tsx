@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
-import { focusableIn, trapTab } from './focus';
+import { focusableIn, trapTab, useInertApp } from './focus';
 import './modal.css';
 
 interface ModalProps {
@@ -42,15 +42,7 @@ export function Modal({
     onCloseRef.current = onClose;
   });
 
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const app = document.getElementById('root');
-    app?.setAttribute('inert', '');
-    return () => {
-      app?.removeAttribute('inert');
-      if (previous && document.contains(previous)) previous.focus();
-    };
-  }, []); // only on open and close
+  useInertApp();
 
   useEffect(() => {
     const root = panel.current;

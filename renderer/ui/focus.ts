@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+
 const FOCUSABLE = [
   'a[href]',
   'button:not([disabled])',
@@ -33,4 +35,20 @@ export function trapTab(event: KeyboardEvent | React.KeyboardEvent, container: H
     event.preventDefault();
     first.focus();
   }
+}
+
+/**
+ * While a modal surface (a dialog, a whole-window viewer) is open: the app behind it is inert, and
+ * focus goes back where it was when it closes.
+ */
+export function useInertApp(): void {
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    const app = document.getElementById('root');
+    app?.setAttribute('inert', '');
+    return () => {
+      app?.removeAttribute('inert');
+      if (previous && document.contains(previous)) previous.focus();
+    };
+  }, []); // only on open and close
 }
