@@ -45,6 +45,8 @@ export const FIRST_IMAGE_MARK = 'medvault:dicom-first-image';
 /** Instances loaded ahead of the one shown in the scroll direction, and behind it. */
 const PREFETCH_AHEAD = 10;
 const PREFETCH_BEHIND = 2;
+/** Wheel movement (CSS pixels) that scrolls one slice: less than a mouse notch (100–120). */
+const WHEEL_STEP_PX = 50;
 const CINE_RATES = [5, 10, 15, 24, 30];
 const TOOLS: { id: Tool; label: string }[] = [
   { id: 'window', label: 'Window/level' },
@@ -264,10 +266,16 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
   useEffect(() => {
     const el = element.current;
     if (!el) return;
+    let pending = 0;
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
-      if (event.ctrlKey || event.metaKey) zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1);
-      else if (event.deltaY !== 0) move(event.deltaY > 0 ? 1 : -1);
+      if (event.ctrlKey || event.metaKey) return zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1);
+      // A mouse notch is one slice; a touchpad's many small deltas add up to one.
+      const delta = event.deltaMode === WheelEvent.DOM_DELTA_PIXEL ? event.deltaY : event.deltaY * WHEEL_STEP_PX;
+      pending = Math.sign(delta) === Math.sign(pending) ? pending + delta : delta;
+      if (Math.abs(pending) < WHEEL_STEP_PX) return;
+      move(Math.sign(pending));
+      pending = 0;
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
@@ -544,18 +552,6 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
                   <div>{studyDate}</div>
                   <div>{studyDescription}</div>
                 </div>
-                <div className="dicom-overlay bottom-left">
-                  <div data-testid="overlay-series">{series ? seriesLabel(series) : ''}</div>
-                  <div data-testid="overlay-instance">
-                    Image {shown ? stack.indexOf(shown) + 1 : ''} / {stack.length}
-                    {shown?.instanceNumber !== null && shown?.instanceNumber !== undefined
-                      ? ` (instance ${shown.instanceNumber})`
-                      : ''}
-                    {shown?.frame !== null && shown?.frame !== undefined
-                      ? `, frame ${shown.frame + 1} of ${shown.frames}`
-                      : ''}
-                  </div>
-                </div>
                 <div className="dicom-overlay bottom-right">
                   <div data-testid="overlay-wl">
                     {view ? `W ${Math.round(view.width)} L ${Math.round(view.center)}` : ''}
@@ -563,6 +559,20 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
                   <div data-testid="overlay-zoom">{view ? `Zoom ${Math.round(view.scale * 100)}%` : ''}</div>
                 </div>
               </>
+            )}
+            {study && status !== 'loading' && (
+              <div className="dicom-overlay bottom-left">
+                <div data-testid="overlay-series">{series ? seriesLabel(series) : ''}</div>
+                <div data-testid="overlay-instance">
+                  Image {shown ? stack.indexOf(shown) + 1 : ''} / {stack.length}
+                  {shown?.instanceNumber !== null && shown?.instanceNumber !== undefined
+                    ? ` (instance ${shown.instanceNumber})`
+                    : ''}
+                  {shown?.frame !== null && shown?.frame !== undefined
+                    ? `, frame ${shown.frame + 1} of ${shown.frames}`
+                    : ''}
+                </div>
+              </div>
             )}
             {status === 'ready' && lineOnCanvas && (
               <svg className="dicom-measure" aria-hidden="true">
