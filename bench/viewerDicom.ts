@@ -13,18 +13,19 @@
  *   - memory: after a garbage collection, the page's ArrayBuffers (V8's backing stores: pixels and
  *     files) with the viewer open, after one pass and after two, against what the whole stack holds;
  *     the JS heap and the renderer processes' RSS too.
- * Goals: first image ≤ 150 ms (median of the opens), ≥ 60 frames per second (a display refreshing
- * slower caps any page: there, a new slice on 98 % of its frames; its rate is printed), memory bounded: the
- * ArrayBuffers after two passes below the whole stack with its files (the cache holds a window of
- * slices) and the second pass adding less than 64 MB.
+ * Goals: first image ≤ 150 ms (median of the opens); ≥ 60 frames per second, or a new slice on at
+ * least 98 % of the display's frames (no page draws faster than its display; its rate is printed);
+ * memory bounded: the ArrayBuffers after two passes below the whole stack with its files (the
+ * cache holds a window of slices) and the second pass adding less than 64 MB.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
+import { startBrowserServer, stopBrowserServer, untilMark } from './browserApp';
 import { REPO_ROOT, expectSuccess, runNode } from './child';
 import { renderSlice } from './dicomDisc';
 
@@ -81,29 +82,6 @@ async function makeStudy(folder: string, log: (line: string) => void): Promise<n
   return bytes;
 }
 
-async function startServer(vault: string): Promise<{ child: ChildProcess; openUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server/main.ts', '--vault', vault, '--no-open'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const openUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
-  });
-  return { child, openUrl };
-}
-
 /** "Open viewer" → the first image drawn, in ms; the viewer is left open. */
 async function timeOpen(page: Page): Promise<number> {
   const open = page.getByTestId('study-summary').getByRole('button', { name: 'Open viewer' });
@@ -113,15 +91,7 @@ async function timeOpen(page: Page): Promise<number> {
     (button as unknown as { click(): void }).click();
     return now;
   });
-  const drawn = await page.waitForFunction(
-    (mark) => performance.getEntriesByName(mark)[0]?.startTime ?? null,
-    FIRST_IMAGE_MARK,
-    {
-      timeout: 30_000,
-      polling: 'raf',
-    },
-  );
-  return ((await drawn.jsonValue()) as number) - started;
+  return untilMark(page, FIRST_IMAGE_MARK, started);
 }
 
 interface Pass {
@@ -220,7 +190,7 @@ export async function benchViewerDicom(work: string, passphrase: string, log: (l
   expectSuccess('medvault init', await runNode(cli, ['init', '--vault', vault, '--json'], { env }));
   expectSuccess('medvault import', await runNode(cli, ['import', folder, '--vault', vault, '--json'], { env }));
 
-  const { child, openUrl } = await startServer(vault);
+  const { child, openUrl } = await startBrowserServer(vault);
   const server = await chromium.launchServer({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -289,8 +259,8 @@ export async function benchViewerDicom(work: string, passphrase: string, log: (l
     const stackBytes = SLICES * SIZE * SIZE * 2;
     const growth = secondBuffers.buffers - firstBuffers.buffers;
     const openPass = open.median <= FIRST_IMAGE_GOAL_MS;
-    // No page draws faster than its display refreshes: where that is below 60 Hz, a new slice on
-    // (nearly) every display frame is the goal met, and the line says so.
+    // No page draws faster than its display refreshes (about 60 Hz headless too): a new slice on at
+    // least 98 % of the display's frames counts as the goal met; the fps and the rate are printed.
     const displayHz = (pass: Pass) => (pass.ticks * 1000) / pass.ms;
     const fpsPass = [down, up].every((pass) => fps(pass) >= Math.min(FPS_GOAL, displayHz(pass) * 0.98));
     const memoryPass = growth < SECOND_PASS_GROWTH_LIMIT && secondBuffers.buffers < stackBytes + bytes;
@@ -307,7 +277,7 @@ export async function benchViewerDicom(work: string, passphrase: string, log: (l
       `             up   ${passLine(up)}`,
       `  memory     ArrayBuffers ${mb(openedBuffers.buffers)} with the viewer open, ${mb(firstBuffers.buffers)} after one pass, ${mb(secondBuffers.buffers)} after two (${growth >= 0 ? '+' : ''}${mb(growth)}); the whole stack decoded is ${mb(stackBytes)}, with its files ${mb(stackBytes + bytes)}`,
       `             JS heap ${mb(secondBuffers.heap)} (Performance metrics: ${mb(heap)}); renderer RSS ${mb(opened)} → ${mb(afterFirst)} → ${mb(afterSecond)} (freed memory is not all given back to the system)`,
-      `  goals      first image ≤ ${FIRST_IMAGE_GOAL_MS} ms ${openPass ? 'PASS' : 'FAIL'}; ≥ ${FPS_GOAL} fps (or 98 % of a slower display's frames) ${fpsPass ? 'PASS' : 'FAIL'}; memory bounded (< the stack, second pass < +${mb(SECOND_PASS_GROWTH_LIMIT)}) ${memoryPass ? 'PASS' : 'FAIL'}`,
+      `  goals      first image ≤ ${FIRST_IMAGE_GOAL_MS} ms ${openPass ? 'PASS' : 'FAIL'}; ≥ ${FPS_GOAL} fps or a new slice on ≥ 98 % of the display's frames ${fpsPass ? 'PASS' : 'FAIL'}; memory bounded (< the stack, second pass < +${mb(SECOND_PASS_GROWTH_LIMIT)}) ${memoryPass ? 'PASS' : 'FAIL'}`,
     ];
     return {
       pass,
@@ -328,8 +298,6 @@ export async function benchViewerDicom(work: string, passphrase: string, log: (l
   } finally {
     await browser.close();
     await server.close();
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
+    await stopBrowserServer(child);
   }
 }
