@@ -5,7 +5,7 @@ import type { DicomSeriesView, DicomStudyView } from '../../../shared/dicom';
 import { useApi } from '../../api';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
-import { trapTab } from '../../ui/focus';
+import { trapTab, useInertApp } from '../../ui/focus';
 import { loadCornerstone, type CornerstoneApi } from './loadCornerstone';
 import { SeriesThumbnail } from './SeriesThumbnail';
 import { TagPanel } from './TagPanel';
@@ -110,16 +110,8 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
   }, [api, documentId]);
 
   // The page behind is inert while the viewer is open; focus comes back where it was.
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const app = document.getElementById('root');
-    app?.setAttribute('inert', '');
-    root.current?.focus();
-    return () => {
-      app?.removeAttribute('inert');
-      if (previous && document.contains(previous)) previous.focus();
-    };
-  }, []);
+  useInertApp();
+  useEffect(() => root.current?.focus(), []);
 
   const series = study?.series[seriesIndex] ?? null;
   const stack = useMemo<StackEntry[]>(
