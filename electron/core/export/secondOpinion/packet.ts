@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type DicomdirInstance, writeDicomdir } from './dicomdir';
+import { MEDVAULT_UID_ROOT } from './dicomWriter';
+import {
+  assignDicomPaths,
+  assignDocumentNames,
+  checkPacketNames,
+  indexHtml,
+  manifestText,
+  readmeText,
+  type IndexStudy,
+} from './layout';
+import { readInstanceKeys } from './packetInstance';
+
+/**
+ * A second-opinion packet (issue 7) as files: the DICOM instances under PDI names with a DICOMDIR,
+ * the documents, README.TXT, INDEX.HTM and MANIFEST. Built in memory as a list of files, then
+ * written to a folder atomically.
+ */
+
+export interface PacketInstanceInput {
+  /** The file's bytes, or a path to read them from. */
+  bytes?: Buffer;
+  path?: string;
+}
+
+export interface PacketInput {
+  /** Each study's instances; series are grouped from the files themselves. */
+  studies: { instances: PacketInstanceInput[] }[];
+  reports?: { name: string; bytes: Buffer }[];
+  summaryPdf?: Buffer;
+  /** When the packet was made (ISO date), for README.TXT and INDEX.HTM. */
+  made?: string;
+  /**
+   * Applied to each DICOM file before it is placed (de-identification); returns the new bytes
+   * and warnings for the reader.
+   */
+  transform?: (bytes: Buffer) => { bytes: Buffer; warnings: string[] };
+  /** Said in README.TXT. */
+  deidentified?: boolean;
+}
+
+export interface PacketFile {
+  /** Relative path with `/`. */
+  path: string;
+  bytes: Buffer;
+}
+
+export interface Packet {
+  files: PacketFile[];
+  /** Sentences for the patient (e.g. pixels that may show identity). */
+  warnings: string[];
+  instances: DicomdirInstance[];
+}
+
+async function instanceBytes(input: PacketInstanceInput): Promise<Buffer> {
+  if (input.bytes) return input.bytes;
+  if (input.path) return readFile(input.path);
+  throw new Error('An instance needs its bytes or a path.');
+}
+
+/** A UID for the file-set made from random bits under Medvault's root (fits in 64 characters). */
+function fileSetUid(): string {
+  return `${MEDVAULT_UID_ROOT}.${BigInt(`0x${randomBytes(8).toString('hex')}`).toString()}`;
+}
+
+export async function buildPacket(input: PacketInput): Promise<Packet> {
+  const made = input.made ?? new Date().toISOString().slice(0, 10);
+  const warnings: string[] = [];
+  const placed: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[][] = [];
+  for (const study of input.studies) {
+    const files: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[] = [];
+    for (const instance of study.instances) {
+      let bytes = await instanceBytes(instance);
+      if (input.transform) {
+        const transformed = input.transform(bytes);
+        bytes = transformed.bytes;
+        for (const warning of transformed.warnings) if (!warnings.includes(warning)) warnings.push(warning);
+      }
+      files.push({ keys: readInstanceKeys(bytes), bytes });
+    }
+    placed.push(files);
+  }
+
+  // Series of a study in order of first appearance; instances by Instance Number within a series.
+  const grouped = placed.map((files) => {
+    const series = new Map<string, typeof files>();
+    for (const file of files) {
+      const list = series.get(file.keys.seriesInstanceUid) ?? [];
+      list.push(file);
+      series.set(file.keys.seriesInstanceUid, list);
+    }
+    return [...series.values()].map((list) =>
+      list
+        .map((file, index) => ({ file, index }))
+        .sort(
+          (a, b) =>
+            (a.file.keys.instanceNumber ?? Infinity) - (b.file.keys.instanceNumber ?? Infinity) || a.index - b.index,
+        )
+        .map(({ file }) => file),
+    );
+  });
+  const paths = assignDicomPaths(grouped.map((series) => series.map((list) => list.length)));
+
+  const files: PacketFile[] = [];
+  const instances: DicomdirInstance[] = [];
+  const indexStudies: IndexStudy[] = [];
+  grouped.forEach((series, studyIndex) => {
+    series.forEach((list, seriesIndex) =>
+      list.forEach((file, instanceIndex) => {
+        const fileId = paths[studyIndex]![seriesIndex]![instanceIndex]!;
+        instances.push({ ...file.keys, fileId });
+        files.push({ path: fileId.join('/'), bytes: file.bytes });
+      }),
+    );
+    const first = series[0]?.[0]?.keys;
+    if (first) {
+      indexStudies.push({
+        date: readableDate(first.studyDate),
+        description: first.studyDescription,
+        modalities: [...new Set(series.map((list) => list[0]!.keys.modality))],
+        series: series.length,
+        instances: series.reduce((sum, list) => sum + list.length, 0),
+      });
+    }
+  });
+  if (instances.length === 0) throw new Error('A second-opinion packet needs at least one DICOM file.');
+
+  files.push({
+    path: 'DICOMDIR',
+    bytes: writeDicomdir(instances, { fileSetId: 'MEDVAULT', fileSetInstanceUid: fileSetUid() }),
+  });
+  const reports = input.reports ?? [];
+  const names = assignDocumentNames(reports.length, input.summaryPdf !== undefined);
+  const documents: { path: string; title: string }[] = [];
+  if (names.summary && input.summaryPdf) {
+    files.push({ path: names.summary, bytes: input.summaryPdf });
+    documents.push({ path: names.summary, title: 'Summary' });
+  }
+  reports.forEach((report, i) => {
+    files.push({ path: names.reports[i]!, bytes: report.bytes });
+    documents.push({ path: names.reports[i]!, title: report.name });
+  });
+  const patient = instances[0]!;
+  files.push({
+    path: 'README.TXT',
+    bytes: Buffer.from(
+      readmeText({
+        made,
+        deidentified: input.deidentified ?? false,
+        studies: grouped.length,
+        reports: documents.length,
+      }),
+      'utf8',
+    ),
+  });
+  files.push({
+    path: 'INDEX.HTM',
+    bytes: Buffer.from(
+      indexHtml({
+        patientName: patient.patientName.replace(/\^+/g, ' ').trim(),
+        patientId: patient.patientId,
+        made,
+        studies: indexStudies,
+        documents,
+        warnings,
+      }),
+      'utf8',
+    ),
+  });
+  files.push({ path: 'MANIFEST', bytes: Buffer.from(manifestText(files), 'utf8') });
+  checkPacketNames(files.map((file) => file.path));
+  return { files, warnings, instances };
+}
+
+function readableDate(value: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : value;
+}
+
+export interface SecondOpinionFolderOptions extends PacketInput {
+  /** The folder to create; it must not exist yet. */
+  outDir: string;
+}
+
+/**
+ * Writes the packet into a hidden folder next to `outDir`, fsync-free but complete, then renames
+ * it into place: `outDir` either does not exist or holds the whole packet.
+ */
+export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptions): Promise<Packet> {
+  const exists = await stat(options.outDir).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new Error(`${options.outDir} already exists; choose a new folder for the packet.`);
+  const packet = await buildPacket(options);
+  const staging = join(
+    dirname(options.outDir),
+    `.${basename(options.outDir)}.partial-${randomBytes(4).toString('hex')}`,
+  );
+  try {
+    for (const file of packet.files) {
+      const target = join(staging, ...file.path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.bytes, { flag: 'wx' });
+    }
+    await rename(staging, options.outDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return packet;
+}

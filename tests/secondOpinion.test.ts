@@ -1,0 +1,346 @@
+/**
+ * The second-opinion packet (issue 7): a PDI folder with a DICOMDIR Medvault writes, checked with
+ * dcmtk (dcmdump reads it, dcmmkdir re-reads and verifies it against the files, dcmftest checks
+ * every file is Part 10), the original DICOM bytes unchanged, a MANIFEST `sha256sum -c` accepts.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSecondOpinionFolder, type Packet } from '../electron/core/export/secondOpinion/packet';
+import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
+import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
+import {
+  dcmdump,
+  listTree,
+  newUid,
+  tool,
+  writeDicomImage,
+  SOP_CLASS,
+  type FixtureInstance,
+  type InstanceSpec,
+} from './support/dicomFixtures';
+import { makePdf, tempDir } from './support/fixtures';
+
+const execFileAsync = promisify(execFile);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+const PATIENT = { name: 'O<b>&NEIL^MARY', id: 'PID-4711' };
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const US_IMAGE = '1.2.840.10008.5.1.4.1.1.6.1';
+
+/** Attributes the fixtures add with dcmodify beyond writeDicomImage's: all identifying. */
+const EXTRA = {
+  otherPatientIds: 'OTHERPID-31337',
+  // A creator in dcmtk's private dictionary, so dcmodify knows the element's VR (LO); with an
+  // unknown creator ("ACME") dcmodify refuses the value.
+  privateCreator: 'GEMS_IDEN_01',
+  privateValue: 'secret',
+  requestedProcedureId: 'REQPROC-8086',
+  referencedSop: '', // filled per instance: a UID in ReferencedStudySequence
+  operator: 'SMITHERS^WAYLON',
+};
+
+interface Fixture {
+  root: string;
+  studies: FixtureInstance[][];
+  /** The encapsulated PDF report (pdf2dcm) in study 0. */
+  encapsulated: string;
+  /** JPEG-LS compressed instance (encapsulated pixel data) in study 0. */
+  compressed: string;
+  secondaryCapture: FixtureInstance;
+  ultrasound: FixtureInstance;
+  referencedUid: string;
+}
+
+let temp: { path: string; cleanup: () => Promise<void> };
+let fixture: Fixture;
+
+async function addIdentifyingExtras(path: string, referencedUid: string): Promise<void> {
+  await tool('dcmodify', [
+    '--no-backup',
+    ...['-i', `(0010,1000)=${EXTRA.otherPatientIds}`],
+    ...['-i', `(0008,1070)=${EXTRA.operator}`],
+    ...['-i', `(0008,1110)[0].(0008,1150)=1.2.840.10008.3.1.2.3.1`],
+    ...['-i', `(0008,1110)[0].(0008,1155)=${referencedUid}`],
+    ...['-i', `(0040,0275)[0].(0040,1001)=${EXTRA.requestedProcedureId}`],
+    ...['-i', `(0009,0010)=${EXTRA.privateCreator}`],
+    ...['-i', `(0009,1001)=${EXTRA.privateValue}`],
+    path,
+  ]);
+}
+
+async function makeFixture(root: string): Promise<Fixture> {
+  const patient = PATIENT;
+  const study = (date: string, description: string, studyId: string) => ({
+    uid: newUid(),
+    date,
+    description,
+    institution: 'St. Elsewhere Hospital',
+    studyId,
+    accession: `ACC-${studyId}`,
+  });
+  const ct = study('20240301', 'CT ABDOMEN <PELVIS>', 'S7001');
+  const us = study('20240302', 'US THYROID', 'S7002');
+  const series = (number: number, modality: string, sopClassUid: string) => ({
+    uid: newUid(),
+    number,
+    description: `${modality} series ${number}`,
+    modality,
+    bodyPart: 'ABDOMEN',
+    sopClassUid,
+  });
+  const ctSeries = [series(1, 'CT', SOP_CLASS.ct), series(2, 'CT', SOP_CLASS.ct)];
+  const referencedUid = newUid();
+  const specs: { path: string; spec: InstanceSpec; study: number }[] = [];
+  ctSeries.forEach((s, si) => {
+    for (let i = 1; i <= 3; i++) {
+      specs.push({
+        path: join(root, 'src', `ct${si}_${i}`),
+        spec: { patient, study: ct, series: s, sopInstanceUid: newUid(), instanceNumber: i, seed: si * 10 + i },
+        study: 0,
+      });
+    }
+  });
+  const scSeries = series(3, 'OT', SECONDARY_CAPTURE);
+  specs.push({
+    path: join(root, 'src', 'sc'),
+    spec: { patient, study: ct, series: scSeries, sopInstanceUid: newUid(), instanceNumber: 1, seed: 77 },
+    study: 0,
+  });
+  const usSeries = series(1, 'US', US_IMAGE);
+  specs.push({
+    path: join(root, 'src', 'us'),
+    spec: { patient, study: us, series: usSeries, sopInstanceUid: newUid(), instanceNumber: 1, seed: 88 },
+    study: 1,
+  });
+  const made = await Promise.all(specs.map(({ path, spec }) => writeDicomImage(path, spec)));
+  await Promise.all(made.map((instance) => addIdentifyingExtras(instance.path, referencedUid)));
+
+  // One more CT slice, JPEG-LS compressed (encapsulated pixel data), its own SOP Instance UID.
+  const plain = await writeDicomImage(join(root, 'src', 'ct_jls_source'), {
+    patient,
+    study: ct,
+    series: ctSeries[1]!,
+    sopInstanceUid: newUid(),
+    instanceNumber: 4,
+    seed: 99,
+  });
+  await addIdentifyingExtras(plain.path, referencedUid);
+  const compressed = join(root, 'src', 'ct_jls');
+  await tool('dcmcjpls', ['--encode-lossless', plain.path, compressed]);
+
+  const pdf = join(root, 'src', 'report.pdf');
+  await writeFile(pdf, await makePdf(['CT abdomen report', 'No acute findings.'], { title: 'CT report' }));
+  const encapsulated = join(root, 'src', 'report.dcm');
+  await tool('pdf2dcm', [
+    '--study-from',
+    made[0]!.path,
+    '--title',
+    'CT abdomen report',
+    ...['0008,0020=20240301', '0008,0030=101500', '0008,0050=ACC-S7001', '0020,0010=S7001'].flatMap((key) => [
+      '--key',
+      key,
+    ]),
+    pdf,
+    encapsulated,
+  ]);
+  return {
+    root,
+    studies: [made.filter((_, i) => specs[i]!.study === 0), made.filter((_, i) => specs[i]!.study === 1)],
+    encapsulated,
+    compressed,
+    secondaryCapture: made[6]!,
+    ultrasound: made[7]!,
+    referencedUid,
+  };
+}
+
+function studyInputs(f: Fixture) {
+  return [
+    { instances: [...f.studies[0]!.map((i) => ({ path: i.path })), { path: f.compressed }, { path: f.encapsulated }] },
+    { instances: f.studies[1]!.map((i) => ({ path: i.path })) },
+  ];
+}
+
+/** Every DICOM file the fixture put into the packet, by SOP Instance UID of the original. */
+function allSourcePaths(f: Fixture): string[] {
+  return [...f.studies[0]!.map((i) => i.path), f.compressed, f.encapsulated, ...f.studies[1]!.map((i) => i.path)];
+}
+
+interface DirRecord {
+  type: string;
+  fileId?: string;
+  sopInstanceUid?: string;
+  studyInstanceUid?: string;
+}
+
+/** The directory records as dcmdump prints them (items of (0004,1220)). */
+function parseRecords(dump: string): DirRecord[] {
+  const records: DirRecord[] = [];
+  for (const line of dump.split('\n')) {
+    const value = /\[([^\]]*)\]/.exec(line)?.[1];
+    if (/\(0004,1430\)/.test(line) && value) records.push({ type: value });
+    const current = records[records.length - 1];
+    if (!current || value === undefined) continue;
+    if (/\(0004,1500\)/.test(line)) current.fileId = value;
+    if (/\(0004,1511\)/.test(line)) current.sopInstanceUid = value;
+    if (/\(0020,000d\)/i.test(line)) current.studyInstanceUid = value;
+  }
+  return records;
+}
+
+beforeAll(async () => {
+  temp = await tempDir('medvault-second-opinion-');
+  fixture = await makeFixture(join(temp.path, 'fixture'));
+}, 120_000);
+
+afterAll(async () => {
+  await temp?.cleanup();
+});
+
+describe('second-opinion folder', () => {
+  let outDir: string;
+  let packet: Packet;
+  let summary: Buffer;
+  let report: Buffer;
+
+  beforeAll(async () => {
+    outDir = join(temp.path, 'PACKET');
+    summary = await makePdf(['Summary'], { title: 'Summary' });
+    report = await makePdf(['Radiology report'], { title: 'Report' });
+    packet = await writeSecondOpinionFolder({
+      outDir,
+      studies: studyInputs(fixture),
+      reports: [{ name: 'Radiology report <2024>', bytes: report }],
+      summaryPdf: summary,
+    });
+  }, 60_000);
+
+  it('lays the folder out as IHE PDI: DICOMDIR, DICOM/ with 8.3 names, DOCS/, README, INDEX, MANIFEST', async () => {
+    const tree = await listTree(outDir);
+    expect(tree).toContain('DICOMDIR');
+    expect(tree).toEqual(
+      expect.arrayContaining(['README.TXT', 'INDEX.HTM', 'MANIFEST', 'DOCS/SUMMARY.PDF', 'DOCS/REPORT01.PDF']),
+    );
+    const dicom = tree.filter((path) => path.startsWith('DICOM/'));
+    expect(dicom).toHaveLength(allSourcePaths(fixture).length);
+    for (const path of dicom) expect(path).toMatch(/^DICOM\/ST\d{6}\/SE\d{6}\/IM\d{6}$/);
+    for (const path of tree) expect(isForbiddenName(path)).toBe(false);
+    // Nothing left behind from the staging folder.
+    expect((await listTree(temp.path)).some((path) => path.includes('.partial-'))).toBe(false);
+    expect(await readFile(join(outDir, 'DOCS/SUMMARY.PDF'))).toEqual(summary);
+  });
+
+  it('writes a DICOMDIR dcmdump reads without complaint, whose records match the files', async () => {
+    const { stdout, stderr } = await execFileAsync('dcmdump', [join(outDir, 'DICOMDIR')], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stderr).not.toMatch(/E:|W:|error/i);
+    expect(stdout).toContain('=MediaStorageDirectoryStorage');
+    const records = parseRecords(stdout);
+    const count = (type: string) => records.filter((record) => record.type === type).length;
+    expect(count('PATIENT')).toBe(1);
+    expect(count('STUDY')).toBe(2);
+    expect(count('SERIES')).toBe(5); // CT 1, CT 2, SC, the PDF's series, US
+    expect(count('IMAGE')).toBe(fixture.studies[0]!.length + 1 + fixture.studies[1]!.length);
+    expect(count('ENCAP DOC')).toBe(1);
+    const leaves = records.filter((record) => record.fileId);
+    expect(leaves).toHaveLength(allSourcePaths(fixture).length);
+    for (const leaf of leaves) {
+      const bytes = await readFile(join(outDir, ...leaf.fileId!.split('\\')));
+      expect(bytes.toString('latin1', 128, 132)).toBe('DICM');
+      const dump = await dcmdump(join(outDir, ...leaf.fileId!.split('\\')), '--search', '0008,0018');
+      expect(dump).toContain(`[${leaf.sopInstanceUid}]`);
+    }
+  });
+
+  it('links the records by byte offsets that point where dcmdump finds each record', async () => {
+    // dcmdump prints each directory record's position in the file ("offset=$n"); the offsets
+    // Medvault wrote must be exactly those, and following them from the root must visit every
+    // record once, in the PATIENT → STUDY → SERIES → leaf hierarchy.
+    const dump = await dcmdump(join(outDir, 'DICOMDIR'));
+    const records = new Map<number, { type: string; next: number; lower: number }>();
+    let current: { type: string; next: number; lower: number } | null = null;
+    for (const line of dump.split('\n')) {
+      const at = /offset=\$(\d+)/.exec(line);
+      if (at) {
+        current = { type: '', next: -1, lower: -1 };
+        records.set(Number(at[1]), current);
+      }
+      const ul = /^\s*\((0004,1[24]\d0)\) up (\d+)/.exec(line);
+      if (ul?.[1] === '0004,1200') records.set(-1, { type: 'ROOT', next: -1, lower: Number(ul[2]) });
+      if (current && ul?.[1] === '0004,1400') current.next = Number(ul[2]);
+      if (current && ul?.[1] === '0004,1420') current.lower = Number(ul[2]);
+      const type = /\(0004,1430\) CS \[([^\]]*)\]/.exec(line);
+      if (current && type) current.type = type[1]!.trim();
+    }
+    const levels: Record<string, string[]> = {
+      ROOT: ['PATIENT'],
+      PATIENT: ['STUDY'],
+      STUDY: ['SERIES'],
+      SERIES: ['IMAGE', 'ENCAP DOC', 'SR DOCUMENT'],
+    };
+    const visited = new Set<number>();
+    const walk = (first: number, parentType: string) => {
+      for (let offset = first; offset !== 0; offset = records.get(offset)!.next) {
+        const record = records.get(offset);
+        expect(record, `a record at ${offset}`).toBeDefined();
+        expect(levels[parentType]).toContain(record!.type);
+        expect(visited.has(offset)).toBe(false);
+        visited.add(offset);
+        if (record!.lower !== 0) walk(record!.lower, record!.type);
+      }
+    };
+    walk(records.get(-1)!.lower, 'ROOT');
+    expect(visited.size).toBe(records.size - 1);
+  });
+
+  it('keeps every DICOM file byte for byte and makes each a valid Part 10 file', async () => {
+    const originals = new Set(await Promise.all(allSourcePaths(fixture).map(async (p) => sha256(await readFile(p)))));
+    const placed = (await listTree(outDir)).filter((path) => path.startsWith('DICOM/'));
+    const hashes = new Set(await Promise.all(placed.map(async (p) => sha256(await readFile(join(outDir, p))))));
+    expect(hashes).toEqual(originals);
+    const { stdout } = await execFileAsync('dcmftest', ['DICOMDIR', ...placed], { cwd: outDir });
+    expect(stdout.split('\n').filter((line) => line.startsWith('yes:'))).toHaveLength(placed.length + 1);
+  });
+
+  it('writes a MANIFEST sha256sum -c accepts, covering every file but itself', async () => {
+    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: outDir });
+    const checked = stdout.trim().split('\n');
+    expect(checked.every((line) => line.endsWith(': OK'))).toBe(true);
+    const tree = await listTree(outDir);
+    expect(checked.map((line) => line.replace(/: OK$/, '')).sort()).toEqual(tree.filter((p) => p !== 'MANIFEST'));
+  });
+
+  it('writes an INDEX.HTM without scripts, every text escaped', async () => {
+    const html = await readFile(join(outDir, 'INDEX.HTM'), 'utf8');
+    expect(html).not.toMatch(/<script|javascript:|on\w+=/i);
+    expect(html).toContain('O&lt;b&gt;&amp;NEIL MARY');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('CT ABDOMEN &lt;PELVIS&gt;');
+    expect(html).toContain('Radiology report &lt;2024&gt;');
+    expect(html).toContain('href="DOCS/REPORT01.PDF"');
+    const readme = await readFile(join(outDir, 'README.TXT'), 'utf8');
+    expect(readme).toMatch(/Medvault/);
+    expect(readme).toMatch(/No viewer or other software is included/);
+    expect(packet.warnings).toEqual([]);
+  });
+
+  it('refuses an existing folder and never writes executable or autorun names', async () => {
+    await expect(writeSecondOpinionFolder({ outDir, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
+    for (const name of ['AUTORUN.INF', 'VIEWER.EXE', 'RUN.BAT', 'X.CMD', 'X.COM', 'X.SCR', 'X.JS', 'X.VBS']) {
+      expect(isForbiddenName(name)).toBe(true);
+      expect(() => checkPacketNames([name])).toThrow();
+    }
+    expect(() => checkPacketNames(['DICOM/im000001'])).toThrow(/8\.3/);
+  });
+
+  it('gives SR and encapsulated documents their own record types', () => {
+    expect(recordTypeFor(SOP_CLASS.ct)).toBe('IMAGE');
+    expect(recordTypeFor(SOP_CLASS.encapsulatedPdf)).toBe('ENCAP DOC');
+    expect(recordTypeFor('1.2.840.10008.5.1.4.1.1.88.11')).toBe('SR DOCUMENT');
+  });
+});
