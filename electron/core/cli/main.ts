@@ -22,6 +22,7 @@ import { describeTextResult, readPendingText, type TextIo } from './textCommands
 import { countPendingText } from '../import/recognition/recognizeText';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshot, snapshotRequestFrom } from './snapshotCommand';
+import { appealRequestFrom, disclosuresCommand, exportAppeal } from './exportCommand';
 import type { ScanRequest } from '../import/scan/ScanImporter';
 
 /** Exit codes: the contract scripts rely on. */
@@ -46,6 +47,15 @@ Commands:
   snapshot ID [--series N] [--instance N] [--frame N] [--window C,W] --out FILE.png [--json]
                                         render one DICOM image of a study to a PNG (positions from 1
                                         in the viewer's order, default the first; the file's window)
+  export appeal --out FILE.pdf --ids ID,ID,... --dob YYYY-MM-DD [--patient-name N]
+         [--recipient-name N] [--recipient-org O] [--recipient-address A] [--member-id M]
+         [--claim C] [--dates-of-service S] [--denial-date YYYY-MM-DD]
+         [--statement S | --statement-file F] [--include-psychotherapy-notes]
+         [--include-not-covered] [--json]
+                                        an appeal packet: one PDF (cover letter, index, the
+                                        documents in this order), recorded in the disclosure log;
+                                        the name defaults to the vault's owner
+  disclosures [--json] [--csv FILE]     every packet made: when, to whom, why, which documents
   ocr [--json]                          read the text of the images and PDFs still waiting for OCR
   verify [--json]                       check the database and every file's integrity
   passphrase                            change the passphrase
@@ -92,6 +102,21 @@ const OPTIONS = {
   instance: { type: 'string' },
   frame: { type: 'string' },
   window: { type: 'string' },
+  ids: { type: 'string' },
+  'patient-name': { type: 'string' },
+  dob: { type: 'string' },
+  'recipient-name': { type: 'string' },
+  'recipient-org': { type: 'string' },
+  'recipient-address': { type: 'string' },
+  'member-id': { type: 'string' },
+  claim: { type: 'string' },
+  'dates-of-service': { type: 'string' },
+  'denial-date': { type: 'string' },
+  statement: { type: 'string' },
+  'statement-file': { type: 'string' },
+  'include-psychotherapy-notes': { type: 'boolean' },
+  'include-not-covered': { type: 'boolean' },
+  csv: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -160,6 +185,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
           return EXIT.ok;
         });
       }
+      case 'export': {
+        const prepared = await appealRequestFrom(args, values);
+        return await withVault(vaultDir, values, io, (vault) => exportAppeal(vault, prepared, values, io));
+      }
+      case 'disclosures':
+        return await withVault(vaultDir, values, io, (vault) => disclosuresCommand(vault, values, io));
       case 'ocr':
         return await withVault(vaultDir, values, io, (vault) => ocrCommand(vault, values, io));
       case 'verify':

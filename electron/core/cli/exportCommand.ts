@@ -1,0 +1,191 @@
+/**
+ * `medvault export appeal …` (one PDF for an insurance appeal) and `medvault disclosures`
+ * (the log of every packet made). Arguments are checked before the slow unlock.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isIsoDate } from '../../../shared/documents';
+import type { PacketRequest } from '../../../shared/packets';
+import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
+import { getOwner } from '../documents/owner';
+import { MedvaultError, describeIoError } from '../errors';
+import { writeAppealPacket } from '../export/appeal/writeAppealPacket';
+import { disclosuresCsv, listDisclosures } from '../export/disclosureLog';
+import type { Vault } from '../vault/Vault';
+
+export interface ExportValues {
+  out?: string;
+  ids?: string;
+  'patient-name'?: string;
+  dob?: string;
+  'recipient-name'?: string;
+  'recipient-org'?: string;
+  'recipient-address'?: string;
+  'member-id'?: string;
+  claim?: string;
+  'dates-of-service'?: string;
+  'denial-date'?: string;
+  statement?: string;
+  'statement-file'?: string;
+  'include-psychotherapy-notes'?: boolean;
+  'include-not-covered'?: boolean;
+  json?: boolean;
+  csv?: string;
+}
+
+export interface ExportIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const APPEAL_USAGE =
+  'Usage: medvault export appeal --out FILE.pdf --ids ID,ID,... --dob YYYY-MM-DD [--patient-name N] [--statement S | --statement-file F] …';
+
+/** The request as far as it can be built without the vault; the patient's name may come from its owner. */
+export async function appealRequestFrom(
+  args: string[],
+  values: ExportValues,
+): Promise<{ request: PacketRequest; out: string }> {
+  if (args[0] !== 'appeal' || args.length !== 1) {
+    throw new MedvaultError('invalid-argument', `Unknown packet "${args.join(' ')}". ${APPEAL_USAGE}`);
+  }
+  if (!values.out) throw new MedvaultError('invalid-argument', `--out FILE.pdf is needed. ${APPEAL_USAGE}`);
+  if (!values.out.toLowerCase().endsWith('.pdf')) {
+    throw new MedvaultError('invalid-argument', '--out needs a file name ending in .pdf.');
+  }
+  const ids = (values.ids ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new MedvaultError('invalid-argument', `--ids ID,ID,... is needed. ${APPEAL_USAGE}`);
+  if (!values.dob || !isIsoDate(values.dob)) {
+    throw new MedvaultError('invalid-argument', "--dob needs the patient's date of birth as YYYY-MM-DD.");
+  }
+  if (values['denial-date'] && !isIsoDate(values['denial-date'])) {
+    throw new MedvaultError('invalid-argument', '--denial-date needs a date as YYYY-MM-DD.');
+  }
+  if (values.statement !== undefined && values['statement-file'] !== undefined) {
+    throw new MedvaultError('invalid-argument', 'Give --statement or --statement-file, not both.');
+  }
+  let statement = values.statement ?? '';
+  if (values['statement-file'] !== undefined) {
+    try {
+      statement = await readFile(resolve(values['statement-file']), 'utf8');
+    } catch (error) {
+      throw describeIoError(error, `the statement file ${values['statement-file']}`);
+    }
+  }
+  return {
+    out: resolve(values.out),
+    request: {
+      purpose: 'insurance-appeal',
+      documentIds: ids,
+      recipient: {
+        name: values['recipient-name'] ?? '',
+        organisation: values['recipient-org'] ?? '',
+        address: values['recipient-address'] ?? '',
+      },
+      appeal: {
+        memberId: values['member-id'] ?? '',
+        claimNumber: values.claim ?? '',
+        datesOfService: values['dates-of-service'] ?? '',
+        denialDate: values['denial-date'] ?? '',
+        statement,
+      },
+      patient: { name: values['patient-name']?.trim() ?? '', dateOfBirth: values.dob },
+      includePsychotherapyNotes: values['include-psychotherapy-notes'] === true,
+      includeNotCovered: values['include-not-covered'] === true,
+    },
+  };
+}
+
+/** Writes the packet; Ctrl-C cancels it and leaves nothing behind. Returns the exit code. */
+export async function exportAppeal(
+  vault: Vault,
+  prepared: { request: PacketRequest; out: string },
+  values: ExportValues,
+  io: ExportIo,
+): Promise<number> {
+  const { request, out } = prepared;
+  if (!request.patient.name) {
+    const owner = await vault.db.read((q) => getOwner(q));
+    if (!owner?.name) {
+      throw new MedvaultError(
+        'invalid-argument',
+        '--patient-name is needed (or set the vault\'s owner with "medvault owner --name N").',
+      );
+    }
+    request.patient.name = owner.name;
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.err('\nCancelling the packet…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const showProgress = !values.json && process.stderr.isTTY;
+  try {
+    const result = await writeAppealPacket(vault, request, {
+      out,
+      signal: controller.signal,
+      onProgress: showProgress
+        ? (p) => process.stderr.write(`\r${p.documentsDone}/${p.documentsTotal} documents, ${p.pagesDone} pages\x1b[K`)
+        : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    if (values.json) {
+      io.out(
+        JSON.stringify({ ...result.plan, path: result.path, bytes: result.bytes, disclosureId: result.disclosureId }),
+      );
+    } else {
+      const lines = [
+        `Wrote ${result.plan.totalPages} pages (cover ${result.plan.coverPages}, index ${result.plan.indexPages}, ${result.plan.items.length} documents) to ${result.path}.`,
+        ...result.plan.items.map((item) => `  pages ${item.firstPage}–${item.lastPage}  ${item.title}`),
+        ...result.plan.warnings.map((warning) => `note: ${warning}`),
+        `Recorded in the disclosure log (${result.disclosureId}).`,
+      ];
+      io.out(lines.join('\n'));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof MedvaultError && error.code === 'cancelled') {
+      io.err(error.message);
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export async function disclosuresCommand(vault: Vault, values: ExportValues, io: ExportIo): Promise<number> {
+  const records = await vault.db.read((q) => listDisclosures(q));
+  if (values.csv !== undefined) {
+    const path = resolve(values.csv);
+    try {
+      await writeFile(path, disclosuresCsv(records), { flag: 'w' });
+    } catch (error) {
+      throw describeIoError(error, `the file ${path}`);
+    }
+  }
+  if (values.json) {
+    io.out(JSON.stringify(records));
+  } else if (records.length === 0) {
+    io.out('No packets have been made.');
+  } else {
+    const lines: string[] = [];
+    for (const record of records) {
+      const to =
+        [record.recipient.name, record.recipient.organisation].filter(Boolean).join(', ') || 'no recipient named';
+      lines.push(
+        `${record.createdAt}  ${PACKET_PURPOSE_LABELS[record.purpose] ?? record.purpose} to ${to} (${record.id})`,
+      );
+      for (const document of record.documents) {
+        lines.push(`  ${document.documentId}  ${document.sha256.slice(0, 12)}…  ${document.title ?? '(removed)'}`);
+      }
+    }
+    if (values.csv !== undefined) lines.push(`Wrote the log as CSV to ${resolve(values.csv)}.`);
+    io.out(lines.join('\n'));
+  }
+  return 0;
+}

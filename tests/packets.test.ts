@@ -1,0 +1,403 @@
+/**
+ * The appeal packet through the real `medvault export appeal` command: a vault with a PDF, a
+ * C-CDA, a FHIR EOB, a PNG scan, a DICOM study, a psychotherapy note and wellness data; the PDF
+ * written is read back with pdf.js and pdf-lib (pages, index, stamps, metadata, fonts), and the
+ * disclosure log is checked, as JSON and as CSV.
+ */
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VaultDocument } from '../shared/documents';
+import type { DisclosureRecord, PacketPlan } from '../shared/packets';
+import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
+import { writeAppealPacket } from '../electron/core/export/appeal/writeAppealPacket';
+import { listDisclosures } from '../electron/core/export/disclosureLog';
+import { Vault } from '../electron/core/vault/Vault';
+import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
+import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
+import { claimsBundle } from './support/fhirFixtures';
+import { makePng, tempDir } from './support/fixtures';
+import { PASSPHRASE } from './support/vault';
+
+const PATIENT = 'Jane Q. Doe';
+const DOB = '1970-01-01';
+const THERAPY_MARKER = 'ZEBRAFINCH';
+const WELLNESS_MARKER = 'STEPCOUNTER';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let vaultDir: string;
+const ids: Record<'pdf' | 'ccda' | 'eob' | 'scan' | 'study' | 'therapy' | 'wellness', string> = {} as never;
+let fileSha: Map<string, string>;
+
+function cli(args: string[]): Promise<CliResult> {
+  return runCli([...args, '--vault', vaultDir]);
+}
+
+/** A 3-page PDF whose font is embedded (so the packet's every font can be checked). */
+async function embeddedFontPdf(pages: string[]): Promise<Buffer> {
+  const require = createRequire(import.meta.url);
+  const dir = require.resolve('pdfjs-dist/package.json').replace(/package\.json$/, 'standard_fonts/');
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(await readFile(`${dir}LiberationSans-Regular.ttf`));
+  for (const text of pages) doc.addPage([612, 792]).drawText(text, { x: 56, y: 700, size: 14, font });
+  return Buffer.from(await doc.save());
+}
+
+async function pageTexts(bytes: Buffer): Promise<string[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 }).promise;
+  const texts: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    texts.push(
+      content.items
+        .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : ''))
+        .join('')
+        .replace(/[ \t]+/g, ' '),
+    );
+  }
+  await pdf.destroy();
+  return texts;
+}
+
+function appealArgs(out: string, documentIds: string[], ...extra: string[]): string[] {
+  return [
+    'export',
+    'appeal',
+    '--out',
+    out,
+    '--ids',
+    documentIds.join(','),
+    '--patient-name',
+    PATIENT,
+    '--dob',
+    DOB,
+    '--recipient-name',
+    'Appeals Unit',
+    '--recipient-org',
+    'Acme Health, "Plan B"',
+    '--recipient-address',
+    '1 Main St\nSpringfield',
+    '--member-id',
+    'ACM-5521',
+    '--claim',
+    'CLM-778',
+    '--dates-of-service',
+    '2024-03-01',
+    '--denial-date',
+    '2024-04-02',
+    '--statement',
+    'The MRI was medically necessary.',
+    '--json',
+    ...extra,
+  ];
+}
+
+async function disclosures(): Promise<DisclosureRecord[]> {
+  const result = await cli(['disclosures', '--json']);
+  expect(result.code, describeRun(result)).toBe(0);
+  return parseJson<DisclosureRecord[]>(result);
+}
+
+beforeAll(async () => {
+  const temp = await tempDir('medvault-packets-');
+  root = temp.path;
+  cleanup = temp.cleanup;
+  vaultDir = join(root, 'vault');
+  const init = await cli(['init']);
+  expect(init.code, describeRun(init)).toBe(0);
+
+  const src = join(root, 'src');
+  await mkdir(join(src, 'study'), { recursive: true });
+  await writeFile(join(src, 'letter.pdf'), await embeddedFontPdf(['ALPHA-ONE', 'ALPHA-TWO', 'ALPHA-THREE']));
+  await writeFile(join(src, 'ccd.xml'), await readFile(new URL('./fixtures/ccda/CCD.xml', import.meta.url)));
+  await writeFile(join(src, 'claims.json'), JSON.stringify(claimsBundle()));
+  await writeFile(join(src, 'scan.png'), makePng(200, 260, 7));
+  await writeFile(join(src, 'therapy.txt'), `Session notes ${THERAPY_MARKER}\n`);
+  await writeFile(join(src, 'steps.txt'), `Daily steps ${WELLNESS_MARKER}\n`);
+  const study = {
+    uid: newUid(),
+    date: '20240301',
+    description: 'MRI KNEE',
+    institution: 'Mercy',
+    studyId: 'S1',
+    accession: 'A1',
+  };
+  const series = [1, 2].map((number) => ({
+    uid: newUid(),
+    number,
+    description: `Knee series ${number}`,
+    modality: 'MR',
+    bodyPart: 'KNEE',
+    sopClassUid: SOP_CLASS.mr,
+  }));
+  await Promise.all(
+    [
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 1],
+    ].map(([s, i]) =>
+      writeDicomImage(join(src, 'study', `im${s}${i}`), {
+        patient: JANE,
+        study,
+        series: series[s!]!,
+        sopInstanceUid: newUid(),
+        instanceNumber: i!,
+        seed: s! * 10 + i!,
+      }),
+    ),
+  );
+  const imported = await cli(['import', src, '--json', '--skip-ocr']);
+  expect(imported.code, describeRun(imported)).toBe(0);
+
+  const list = await cli(['list', '--json']);
+  const documents = parseJson<VaultDocument[]>(list);
+  const find = (test: (d: VaultDocument) => boolean) => {
+    const found = documents.find(test);
+    expect(found, JSON.stringify(documents.map((d) => [d.title, d.type, d.mediaType]))).toBeDefined();
+    return found!.id;
+  };
+  ids.pdf = find((d) => d.source.path.endsWith('letter.pdf'));
+  ids.ccda = find((d) => d.source.path.endsWith('ccd.xml'));
+  ids.eob = find((d) => d.type === 'explanation-of-benefits');
+  ids.scan = find((d) => d.source.path.endsWith('scan.png'));
+  ids.study = find((d) => d.type === 'imaging-study');
+  ids.therapy = find((d) => d.source.path.endsWith('therapy.txt'));
+  ids.wellness = find((d) => d.source.path.endsWith('steps.txt'));
+  for (const [id, type] of [
+    [ids.therapy, 'psychotherapy-note'],
+    [ids.wellness, 'wellness-data'],
+  ]) {
+    const tagged = await cli(['tag', id!, '--type', type!]);
+    expect(tagged.code, describeRun(tagged)).toBe(0);
+  }
+  fileSha = new Map();
+  for (const id of Object.values(ids)) {
+    const shown = await cli(['show', id, '--json']);
+    fileSha.set(id, parseJson<{ files: { sha256: string }[] }>(shown).files[0]!.sha256);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await cleanup?.();
+});
+
+describe('medvault export appeal', () => {
+  const order = () => [ids.pdf, ids.therapy, ids.ccda, ids.eob, ids.wellness, ids.scan, ids.study];
+  let plan: PacketPlan;
+  let bytes: Buffer;
+  let texts: string[];
+
+  it('writes one PDF: cover, index, then each document, psychotherapy notes and wellness data left out', async () => {
+    const out = join(root, 'appeal.pdf');
+    const result = await cli(appealArgs(out, order()));
+    expect(result.code, describeRun(result)).toBe(0);
+    plan = parseJson<PacketPlan>(result);
+    bytes = await readFile(out);
+    texts = await pageTexts(bytes);
+
+    expect(plan.items.map((item) => item.documentId)).toEqual([ids.pdf, ids.ccda, ids.eob, ids.scan, ids.study]);
+    expect(plan.excluded.map((e) => e.documentId).sort()).toEqual([ids.therapy, ids.wellness].sort());
+    expect(plan.warnings).toContain(PSYCHOTHERAPY_EXCLUDED_WARNING);
+    expect(plan.warnings.some((w) => /not covered by HIPAA/i.test(w))).toBe(true);
+
+    const byId = new Map(plan.items.map((item) => [item.documentId, item]));
+    expect(byId.get(ids.pdf)!.pageCount).toBe(3);
+    expect(byId.get(ids.scan)!.pageCount).toBe(1);
+    expect(byId.get(ids.study)!.pageCount).toBe(3); // the summary and one image per series
+    const sum = plan.items.reduce((n, item) => n + item.pageCount, 0);
+    expect(plan.totalPages).toBe(plan.coverPages + plan.indexPages + sum);
+    expect(texts).toHaveLength(plan.totalPages);
+    expect((await PDFDocument.load(bytes)).getPageCount()).toBe(plan.totalPages);
+
+    // Ranges follow each other with no gap, after the cover and the index.
+    let next = plan.coverPages + plan.indexPages + 1;
+    for (const item of plan.items) {
+      expect(item.firstPage).toBe(next);
+      expect(item.lastPage).toBe(next + item.pageCount - 1);
+      next = item.lastPage + 1;
+    }
+    // Each document's pages are where the index says.
+    const page = (n: number) => texts[n - 1]!;
+    const pdf = byId.get(ids.pdf)!;
+    expect(
+      [page(pdf.firstPage), page(pdf.firstPage + 1), page(pdf.lastPage)].map((t) => /ALPHA-\w+/.exec(t)?.[0]),
+    ).toEqual(['ALPHA-ONE', 'ALPHA-TWO', 'ALPHA-THREE']);
+    expect(page(byId.get(ids.ccda)!.firstPage)).toContain(byId.get(ids.ccda)!.title);
+    expect(page(byId.get(ids.eob)!.firstPage)).toMatch(/ACM-5521|Explanation of Benefit/i);
+    expect(page(byId.get(ids.study)!.firstPage)).toContain('MRI KNEE');
+    expect(page(byId.get(ids.study)!.firstPage + 1)).toMatch(/Series 1/);
+    expect(page(byId.get(ids.study)!.lastPage)).toMatch(/Series 2/);
+
+    const index = texts.slice(plan.coverPages, plan.coverPages + plan.indexPages).join('\n');
+    for (const item of plan.items) {
+      const range = item.firstPage === item.lastPage ? `${item.firstPage}` : `${item.firstPage}–${item.lastPage}`;
+      const line = index.split('\n').find((l) => l.includes(item.title));
+      expect(line, `index line for ${item.title}:\n${index}`).toBeDefined();
+      expect(line!).toContain(range);
+    }
+    for (const excluded of plan.excluded) expect(index).not.toContain(excluded.title);
+    const cover = texts.slice(0, plan.coverPages).join('\n');
+    for (const expected of [
+      PATIENT,
+      DOB,
+      'ACM-5521',
+      'CLM-778',
+      '2024-03-01',
+      '2024-04-02',
+      'Acme Health',
+      'The MRI was medically necessary.',
+    ]) {
+      expect(cover).toContain(expected);
+    }
+  }, 60_000);
+
+  it('stamps every page with the name, the date of birth and "page X of N"', () => {
+    texts.forEach((text, index) => {
+      expect(text, `page ${index + 1}`).toContain(`page ${index + 1} of ${texts.length}`);
+      expect(text).toContain(PATIENT);
+      expect(text).toContain(DOB);
+    });
+    const all = texts.join('\n');
+    expect(all).not.toContain(THERAPY_MARKER);
+    expect(all).not.toContain(WELLNESS_MARKER);
+  });
+
+  it('sets the metadata and embeds every font', async () => {
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    expect(doc.getAuthor()).toBe(PATIENT);
+    expect(doc.getTitle()).toContain('CLM-778');
+    expect(doc.getSubject()).toBe('Insurance appeal');
+    expect(doc.getProducer()).toBe('Medvault');
+    expect(doc.getCreationDate()).toBeInstanceOf(Date);
+
+    const lookup = (value: unknown) => (value instanceof PDFRef ? doc.context.lookup(value) : value);
+    let fonts = 0;
+    for (const [, object] of doc.context.enumerateIndirectObjects()) {
+      if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
+      const subtype = object.get(PDFName.of('Subtype'));
+      if (subtype === PDFName.of('Type0') || subtype === PDFName.of('Type3')) continue; // their descendants are checked
+      fonts++;
+      const descriptor = lookup(object.get(PDFName.of('FontDescriptor'))) as PDFDict | undefined;
+      expect(descriptor, `font ${String(object.get(PDFName.of('BaseFont')))} has no descriptor`).toBeInstanceOf(
+        PDFDict,
+      );
+      expect(
+        descriptor!.has(PDFName.of('FontFile2')) || descriptor!.has(PDFName.of('FontFile3')),
+        `font ${String(object.get(PDFName.of('BaseFont')))} is not embedded`,
+      ).toBe(true);
+    }
+    expect(fonts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records the disclosure with each document id and SHA-256, and exports the log as CSV', async () => {
+    const log = await disclosures();
+    expect(log).toHaveLength(1);
+    expect(log[0]!.purpose).toBe('insurance-appeal');
+    expect(log[0]!.recipient).toEqual({
+      name: 'Appeals Unit',
+      organisation: 'Acme Health, "Plan B"',
+      address: '1 Main St\nSpringfield',
+    });
+    expect(log[0]!.documents.map((d) => [d.documentId, d.sha256])).toEqual(
+      plan.items.map((item) => [item.documentId, fileSha.get(item.documentId)]),
+    );
+    const csvPath = join(root, 'log.csv');
+    const result = await cli(['disclosures', '--csv', csvPath]);
+    expect(result.code, describeRun(result)).toBe(0);
+    const rows = parseCsv(await readFile(csvPath, 'utf8'));
+    expect(rows[0]).toContain('sha256');
+    const body = rows.slice(1);
+    expect(body).toHaveLength(plan.items.length);
+    const column = (name: string) => rows[0]!.indexOf(name);
+    expect(body.map((r) => r[column('document_id')])).toEqual(plan.items.map((i) => i.documentId));
+    expect(body.map((r) => r[column('sha256')])).toEqual(plan.items.map((i) => fileSha.get(i.documentId)));
+    expect(body[0]![column('recipient_organisation')]).toBe('Acme Health, "Plan B"');
+    expect(body[0]![column('recipient_address')]).toBe('1 Main St\nSpringfield');
+  });
+
+  it('includes psychotherapy notes only when asked, with a warning', async () => {
+    const out = join(root, 'with-notes.pdf');
+    const result = await cli(appealArgs(out, [ids.pdf, ids.therapy], '--include-psychotherapy-notes'));
+    expect(result.code, describeRun(result)).toBe(0);
+    const withNotes = parseJson<PacketPlan>(result);
+    expect(withNotes.items.map((i) => i.documentId)).toEqual([ids.pdf, ids.therapy]);
+    expect(withNotes.warnings).toContain(PSYCHOTHERAPY_INCLUDED_WARNING);
+    const text = (await pageTexts(await readFile(out))).join('\n');
+    expect(text).toContain(THERAPY_MARKER);
+    expect((await disclosures()).length).toBe(2);
+  }, 30_000);
+
+  it('leaves nothing when the folder does not exist', async () => {
+    const result = await cli(appealArgs(join(root, 'no-such-folder', 'a.pdf'), [ids.pdf]));
+    expect(result.code, describeRun(result)).not.toBe(0);
+    expect(result.stderr).toMatch(/^medvault: /);
+    expect((await disclosures()).length).toBe(2);
+  });
+
+  it('leaves no file and no record when cancelled', async () => {
+    const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
+    try {
+      const folder = join(root, 'cancelled');
+      await mkdir(folder);
+      const controller = new AbortController();
+      await expect(
+        writeAppealPacket(
+          vault,
+          {
+            purpose: 'insurance-appeal',
+            documentIds: [ids.pdf, ids.ccda, ids.study],
+            recipient: { name: '', organisation: '', address: '' },
+            patient: { name: PATIENT, dateOfBirth: DOB },
+          },
+          {
+            out: join(folder, 'packet.pdf'),
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.documentsDone === 1) controller.abort();
+            },
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'cancelled' });
+      expect(await readdir(folder)).toEqual([]);
+      expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(2);
+    } finally {
+      await vault.close();
+    }
+  });
+});
+
+/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; records end in CRLF. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
