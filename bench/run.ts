@@ -1,5 +1,5 @@
 /**
- * Import benchmarks: `npm run bench [-- --only files|dicom|viewer-pdf|viewer-dicom --keep-corpus --runs 3 --cpu-prof --stages]`.
+ * Import benchmarks: `npm run bench [-- --only files|dicom|viewer-pdf|viewer-dicom|packet --keep-corpus --runs 3 --cpu-prof --stages]`.
  *
  * Two inputs, each measured the same way:
  *   - files: a folder like a patient's years of downloads and scans (bench/corpus.ts, > 500 MB);
@@ -17,7 +17,7 @@
  * The baseline runs under the same tsx loader as the CLI, so start-up is alike on both sides.
  * The exit code is 0 only if every benchmark that ran met its goals.
  *
- * --only NAME    run one benchmark: files, dicom, viewer-pdf or viewer-dicom (default: all)
+ * --only NAME    run one benchmark: files, dicom, viewer-pdf, viewer-dicom or packet (default: all)
  * --keep-corpus  keep the generated inputs (versioned, under the OS temp folder) for the next run
  * --runs N       time each import N times (a fresh vault each) and count the fastest
  * --cpu-prof     also write V8 CPU profiles of the import (main thread and workers) to
@@ -38,6 +38,7 @@ import { REPO_ROOT, expectSuccess, runNode, type ChildResult } from './child';
 import { corpusRoot, ensureCorpus, type Corpus, type CorpusFile } from './corpus';
 import { summarizeProfiles } from './cpuProfile';
 import { DISC_PATIENT, SLICES_PER_SERIES, dicomDiscRoot, ensureDicomDisc, type DicomDisc } from './dicomDisc';
+import { benchPacket } from './packet';
 import { benchViewerDicom } from './viewerDicom';
 import { benchViewerPdf } from './viewerPdf';
 
@@ -48,7 +49,7 @@ const CLI = join(REPO_ROOT, 'bin', 'medvault.js');
 const HASHER = join(REPO_ROOT, 'bench', 'sha256Files.ts');
 const STAGES = join(REPO_ROOT, 'bench', 'stages.ts');
 const OUTPUT_DIR = join(REPO_ROOT, '.bench'); // gitignored
-const BENCHMARKS = ['files', 'dicom', 'viewer-pdf', 'viewer-dicom'] as const;
+const BENCHMARKS = ['files', 'dicom', 'viewer-pdf', 'viewer-dicom', 'packet'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 interface ImportJson {
@@ -107,8 +108,9 @@ let allPassed = true;
 let fixedCostMs: number | null = null;
 try {
   for (const name of selected) {
-    if (name === 'viewer-pdf' || name === 'viewer-dicom') {
-      const viewer = await (name === 'viewer-pdf' ? benchViewerPdf : benchViewerDicom)(work, PASSPHRASE, log);
+    if (name === 'viewer-pdf' || name === 'viewer-dicom' || name === 'packet') {
+      const bench = { 'viewer-pdf': benchViewerPdf, 'viewer-dicom': benchViewerDicom, packet: benchPacket }[name];
+      const viewer = await bench(work, PASSPHRASE, log);
       process.stdout.write(`${viewer.lines.join('\n')}\n`);
       results[name] = viewer.json;
       allPassed &&= viewer.pass;
