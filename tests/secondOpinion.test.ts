@@ -12,6 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSecondOpinionFolder, type Packet } from '../electron/core/export/secondOpinion/packet';
 import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
 import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
+import { UidMap, burnedInWarning } from '../electron/core/export/secondOpinion/deidentify';
+import {
+  CONFIDENTIALITY_PROFILE,
+  profileAttribute,
+} from '../electron/core/export/secondOpinion/confidentialityProfile';
+import dicomParser, { type DataSet } from 'dicom-parser';
 import {
   dcmdump,
   listTree,
@@ -342,5 +348,187 @@ describe('second-opinion folder', () => {
     expect(recordTypeFor(SOP_CLASS.ct)).toBe('IMAGE');
     expect(recordTypeFor(SOP_CLASS.encapsulatedPdf)).toBe('ENCAP DOC');
     expect(recordTypeFor('1.2.840.10008.5.1.4.1.1.88.11')).toBe('SR DOCUMENT');
+  });
+});
+
+/** Every (tag, text value) in a file, nested sequences included (private ones too). */
+function textValues(bytes: Buffer): { tag: number; value: string }[] {
+  const dataSet = dicomParser.parseDicom(bytes);
+  const found: { tag: number; value: string }[] = [];
+  const walk = (set: DataSet) => {
+    for (const [key, element] of Object.entries(set.elements)) {
+      const tag = Number.parseInt(key.slice(1), 16) >>> 0;
+      if (element.items) {
+        for (const item of element.items) if (item.dataSet) walk(item.dataSet);
+        continue;
+      }
+      if (!element.vr || /^(OB|OW|OF|OD|OL|OV|UN|US|SS|UL|SL|FL|FD|AT|SV|UV)$/.test(element.vr)) continue;
+      const value = bytes
+        .toString('latin1', element.dataOffset, element.dataOffset + element.length)
+        .replace(/\0/g, '')
+        .trim();
+      if (value) found.push({ tag, value });
+    }
+  };
+  walk(dataSet);
+  return found;
+}
+
+function pixelDataBytes(bytes: Buffer): Buffer {
+  const element = dicomParser.parseDicom(bytes).elements.x7fe00010!;
+  return bytes.subarray(element.dataOffset, element.dataOffset + element.length);
+}
+
+function stringOf(bytes: Buffer, tag: string): string | undefined {
+  return dicomParser.parseDicom(bytes).string(tag)?.replace(/\0/g, '').trim();
+}
+
+describe('de-identified second-opinion folder', () => {
+  let outDir: string;
+  let packet: Packet;
+  let uids: UidMap;
+  /** The de-identified DICOM files, by relative path. */
+  let placed: Map<string, Buffer>;
+  let originals: Map<string, Buffer>;
+
+  beforeAll(async () => {
+    outDir = join(temp.path, 'DEIDENT');
+    uids = new UidMap(Buffer.alloc(32, 7));
+    packet = await writeSecondOpinionFolder({
+      outDir,
+      studies: studyInputs(fixture),
+      reports: [{ name: 'Radiology report', bytes: await makePdf(['Report'], {}) }],
+      deidentify: true,
+      uidMap: uids,
+    });
+    placed = new Map();
+    for (const path of (await listTree(outDir)).filter((p) => p.startsWith('DICOM/'))) {
+      placed.set(path, await readFile(join(outDir, path)));
+    }
+    originals = new Map();
+    for (const path of allSourcePaths(fixture)) originals.set(path, await readFile(path));
+  }, 60_000);
+
+  it('leaves out the encapsulated PDF and says why; warns about US and secondary capture pixels and the PDFs', () => {
+    expect(placed.size).toBe(allSourcePaths(fixture).length - 1);
+    expect(packet.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/left out: A document inside a DICOM file \(such as a PDF\) cannot be de-identified/),
+        expect.stringMatching(/^Ultrasound images/),
+        expect.stringMatching(/^Secondary capture images/),
+        expect.stringMatching(/PDF documents were not de-identified/),
+      ]),
+    );
+    expect(burnedInWarning({ burnedInAnnotation: 'YES', modality: 'CT', sopClassUid: SOP_CLASS.ct })).toMatch(
+      /burned into the pixels/,
+    );
+    expect(burnedInWarning({ burnedInAnnotation: 'NO', modality: 'CT', sopClassUid: SOP_CLASS.ct })).toBeNull();
+  });
+
+  it('keeps no original value of any profile attribute, nor private values, anywhere in the files', async () => {
+    const sources = [...originals.entries()].filter(([path]) => path !== fixture.encapsulated);
+    const identifying = new Map<string, number>(); // value → tag
+    for (const [, bytes] of sources) {
+      for (const { tag, value } of textValues(bytes)) {
+        const row = profileAttribute(tag);
+        if ((row && row.action !== 'K') || (tag >>> 16) % 2 === 1) identifying.set(value, tag);
+      }
+    }
+    // The fixture's identifying values are all among them.
+    for (const value of [
+      PATIENT.name,
+      PATIENT.id,
+      '19700101',
+      'St. Elsewhere Hospital',
+      'WELBY^MARCUS',
+      EXTRA.otherPatientIds,
+      EXTRA.operator,
+      EXTRA.privateValue,
+      EXTRA.requestedProcedureId,
+      'ACC-S7001',
+      'S7001',
+      '20240301',
+      fixture.referencedUid,
+      fixture.studies[0]![0]!.studyInstanceUid,
+      fixture.studies[0]![0]!.sopInstanceUid,
+    ]) {
+      expect(identifying.has(value), value).toBe(true);
+    }
+    expect(identifying.size).toBeGreaterThan(20);
+    for (const [path, bytes] of placed) {
+      const dump = await dcmdump(join(outDir, path));
+      const pixels = dicomParser.parseDicom(bytes).elements.x7fe00010!;
+      const header = bytes.toString('latin1', 0, pixels.dataOffset);
+      const values = new Map(textValues(bytes).map(({ tag, value }) => [`${tag}:${value}`, true]));
+      for (const [value, tag] of identifying) {
+        // No attribute of the profile keeps its value; longer values (names, IDs, dates, UIDs)
+        // appear nowhere at all (shorter ones could occur by chance inside a new UID's digits).
+        expect(values.has(`${tag}:${value}`), `${path} ${tag.toString(16)} ${value}`).toBe(false);
+        if (value.length >= 6) {
+          expect(dump.includes(value), `${path} dcmdump shows ${value}`).toBe(false);
+          expect(header.includes(value), `${path} bytes hold ${value}`).toBe(false);
+        }
+      }
+      expect(dump).not.toMatch(/^\s*\((0009|0011),/m);
+      expect(dump).toMatch(/\(0012,0062\) CS \[YES\]/);
+      expect(dump).toMatch(/\(0008,0100\) SH \[113100\]/);
+    }
+  });
+
+  it('replaces UIDs consistently within the packet and the DICOMDIR lists the new ones', async () => {
+    const ctStudy = fixture.studies[0]!;
+    const newStudy = uids.replace(ctStudy[0]!.studyInstanceUid);
+    const bySop = new Map<string, Buffer>();
+    for (const bytes of placed.values()) bySop.set(stringOf(bytes, 'x00080018')!, bytes);
+    for (const instance of ctStudy) {
+      const bytes = bySop.get(uids.replace(instance.sopInstanceUid));
+      expect(bytes, instance.path).toBeDefined();
+      expect(stringOf(bytes!, 'x0020000d')).toBe(newStudy);
+      expect(stringOf(bytes!, 'x0020000e')).toBe(uids.replace(instance.seriesInstanceUid));
+      expect(stringOf(bytes!, 'x00020003')).toBe(uids.replace(instance.sopInstanceUid));
+      // Pixels and transfer syntax as they were.
+      expect(pixelDataBytes(bytes!).equals(pixelDataBytes(originals.get(instance.path)!))).toBe(true);
+      expect(stringOf(bytes!, 'x00020010')).toBe(stringOf(originals.get(instance.path)!, 'x00020010'));
+    }
+    const records = parseRecords(await dcmdump(join(outDir, 'DICOMDIR')));
+    const listed = new Set(records.filter((r) => r.sopInstanceUid).map((r) => r.sopInstanceUid));
+    expect(listed).toEqual(new Set(bySop.keys()));
+    expect(records.filter((r) => r.type === 'STUDY').map((r) => r.studyInstanceUid)).toContain(newStudy);
+  });
+
+  it('copies encapsulated (JPEG-LS) pixel data byte for byte and writes files dcmtk reads', async () => {
+    const original = originals.get(fixture.compressed)!;
+    const uid = uids.replace(stringOf(original, 'x00080018')!);
+    const [path, bytes] = [...placed.entries()].find(([, b]) => stringOf(b, 'x00080018') === uid)!;
+    expect(stringOf(bytes, 'x00020010')).toBe('1.2.840.10008.1.2.4.80');
+    expect(pixelDataBytes(bytes).equals(pixelDataBytes(original))).toBe(true);
+    const { stdout } = await execFileAsync('dcmftest', [...placed.keys()], { cwd: outDir });
+    expect(stdout.split('\n').filter((line) => line.startsWith('yes:'))).toHaveLength(placed.size);
+    // dcmtk decodes the image from the rewritten file, to the same pixels as the original's.
+    const decode = async (file: string, name: string) => {
+      const target = join(temp.path, name);
+      await tool('dcmdjpls', [file, target]);
+      return pixelDataBytes(await readFile(target));
+    };
+    expect((await decode(join(outDir, path), 'deid.dcm')).equals(await decode(fixture.compressed, 'orig.dcm'))).toBe(
+      true,
+    );
+    const { stderr } = await execFileAsync('dcmdump', [join(outDir, path)]);
+    expect(stderr).toBe('');
+    expect(CONFIDENTIALITY_PROFILE.length).toBeGreaterThan(400);
+  });
+
+  it('passes the same folder checks: MANIFEST verifies, offsets dcmdump follows', async () => {
+    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: outDir });
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith(': OK')),
+    ).toBe(true);
+    const readme = await readFile(join(outDir, 'README.TXT'), 'utf8');
+    expect(readme).toMatch(/DE-IDENTIFIED/);
+    const html = await readFile(join(outDir, 'INDEX.HTM'), 'utf8');
+    expect(html).not.toContain('NEIL');
   });
 });

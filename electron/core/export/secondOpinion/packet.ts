@@ -12,6 +12,7 @@ import {
   readmeText,
   type IndexStudy,
 } from './layout';
+import { DeidentifyError, UidMap, deidentifyDicom } from './deidentify';
 import { readInstanceKeys } from './packetInstance';
 
 /**
@@ -34,12 +35,13 @@ export interface PacketInput {
   /** When the packet was made (ISO date), for README.TXT and INDEX.HTM. */
   made?: string;
   /**
-   * Applied to each DICOM file before it is placed (de-identification); returns the new bytes
-   * and warnings for the reader.
+   * De-identify the DICOM files (PS3.15 Basic Profile, `deidentify.ts`), UIDs replaced
+   * consistently across the packet. A file that cannot be de-identified is left out, with a
+   * warning. The PDFs are never de-identified (a warning says so).
    */
-  transform?: (bytes: Buffer) => { bytes: Buffer; warnings: string[] };
-  /** Said in README.TXT. */
-  deidentified?: boolean;
+  deidentify?: boolean;
+  /** The packet's UID map when de-identifying (a fresh random one by default). */
+  uidMap?: UidMap;
 }
 
 export interface PacketFile {
@@ -69,19 +71,29 @@ function fileSetUid(): string {
 export async function buildPacket(input: PacketInput): Promise<Packet> {
   const made = input.made ?? new Date().toISOString().slice(0, 10);
   const warnings: string[] = [];
+  const warn = (warning: string) => {
+    if (!warnings.includes(warning)) warnings.push(warning);
+  };
+  const uids = input.deidentify ? (input.uidMap ?? new UidMap()) : null;
   const placed: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[][] = [];
   for (const study of input.studies) {
     const files: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[] = [];
     for (const instance of study.instances) {
       let bytes = await instanceBytes(instance);
-      if (input.transform) {
-        const transformed = input.transform(bytes);
-        bytes = transformed.bytes;
-        for (const warning of transformed.warnings) if (!warnings.includes(warning)) warnings.push(warning);
+      if (uids) {
+        try {
+          const result = deidentifyDicom(bytes, uids);
+          bytes = result.bytes;
+          result.warnings.forEach(warn);
+        } catch (error) {
+          if (!(error instanceof DeidentifyError)) throw error;
+          warn(`A DICOM file was left out: ${error.message}`);
+          continue;
+        }
       }
       files.push({ keys: readInstanceKeys(bytes), bytes });
     }
-    placed.push(files);
+    if (files.length > 0) placed.push(files);
   }
 
   // Series of a study in order of first appearance; instances by Instance Number within a series.
@@ -133,6 +145,11 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
     bytes: writeDicomdir(instances, { fileSetId: 'MEDVAULT', fileSetInstanceUid: fileSetUid() }),
   });
   const reports = input.reports ?? [];
+  if (uids && (reports.length > 0 || input.summaryPdf)) {
+    warn(
+      'The PDF documents were not de-identified: a PDF cannot be de-identified reliably, so check them before sharing.',
+    );
+  }
   const names = assignDocumentNames(reports.length, input.summaryPdf !== undefined);
   const documents: { path: string; title: string }[] = [];
   if (names.summary && input.summaryPdf) {
@@ -149,7 +166,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
     bytes: Buffer.from(
       readmeText({
         made,
-        deidentified: input.deidentified ?? false,
+        deidentified: uids !== null,
         studies: grouped.length,
         reports: documents.length,
       }),
