@@ -8,7 +8,7 @@ import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRef, degrees } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
@@ -46,6 +46,7 @@ async function embeddedFontPdf(pages: string[]): Promise<Buffer> {
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(await readFile(`${dir}LiberationSans-Regular.ttf`));
   for (const text of pages) doc.addPage([612, 792]).drawText(text, { x: 56, y: 700, size: 14, font });
+  doc.getPage(1).setRotation(degrees(90)); // as a scan turned by the patient is stored
   return Buffer.from(await doc.save());
 }
 
@@ -341,6 +342,53 @@ describe('medvault export appeal', () => {
     expect((await disclosures()).length).toBe(2);
   });
 
+  it('takes the patient name from the vault owner when none is given', async () => {
+    const owner = await cli(['owner', '--name', 'Owner Person']);
+    expect(owner.code, describeRun(owner)).toBe(0);
+    const out = join(root, 'owner.pdf');
+    const args = appealArgs(out, [ids.scan]);
+    args.splice(args.indexOf('--patient-name'), 2);
+    const result = await cli(args);
+    expect(result.code, describeRun(result)).toBe(0);
+    const text = await pageTexts(await readFile(out));
+    text.forEach((page, index) =>
+      expect(page).toContain(`Owner Person · DOB ${DOB} · page ${index + 1} of ${text.length}`),
+    );
+    expect((await disclosures()).length).toBe(3);
+  }, 30_000);
+
+  it('removes the file when the disclosure cannot be recorded', async () => {
+    const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
+    try {
+      const folder = join(root, 'db-failure');
+      await mkdir(folder);
+      const transaction = vault.db.transaction.bind(vault.db);
+      // The record is written and the file renamed, then the commit fails.
+      vault.db.transaction = ((work) =>
+        transaction(async (tx) => {
+          await work(tx);
+          throw new Error('the disk is full');
+        })) as typeof vault.db.transaction;
+      await expect(
+        writeAppealPacket(
+          vault,
+          {
+            purpose: 'insurance-appeal',
+            documentIds: [ids.pdf],
+            recipient: { name: '', organisation: '', address: '' },
+            patient: { name: PATIENT, dateOfBirth: DOB },
+          },
+          { out: join(folder, 'packet.pdf') },
+        ),
+      ).rejects.toThrow(/disk is full/);
+      expect(await readdir(folder)).toEqual([]);
+      vault.db.transaction = transaction;
+      expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(3);
+    } finally {
+      await vault.close();
+    }
+  });
+
   it('leaves no file and no record when cancelled', async () => {
     const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
     try {
@@ -366,7 +414,7 @@ describe('medvault export appeal', () => {
         ),
       ).rejects.toMatchObject({ code: 'cancelled' });
       expect(await readdir(folder)).toEqual([]);
-      expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(2);
+      expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(3);
     } finally {
       await vault.close();
     }

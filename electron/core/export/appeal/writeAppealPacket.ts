@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { rgb } from 'pdf-lib';
+import { degrees, rgb, type PDFPage } from 'pdf-lib';
 import {
   PACKET_PURPOSE_LABELS,
   type PacketPlan,
@@ -96,13 +96,27 @@ export async function writeAppealPacket(
   }
 }
 
-/** The stamp on a white band at the foot of the page, so it reads over any content. */
-function stamp(page: import('pdf-lib').PDFPage, fonts: Fonts, text: string): void {
+/**
+ * The stamp on a white band at the foot of the page as it is shown, so it reads over any content:
+ * a page turned with /Rotate (a scan, say) gets it along the edge that is shown at the bottom.
+ */
+function stamp(page: PDFPage, fonts: Fonts, text: string): void {
   const box = page.getCropBox();
   const size = 8;
   const width = fonts.regular.widthOfTextAtSize(text, size);
-  const x = box.x + (box.width - width) / 2;
-  const y = box.y + 14;
-  page.drawRectangle({ x: x - 4, y: y - 3, width: width + 8, height: size + 6, color: rgb(1, 1, 1) });
-  page.drawText(text, { x, y, size, font: fonts.regular, color: rgb(0.2, 0.2, 0.2) });
+  const angle = (((page.getRotation().angle % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+  // Where the text starts, in the page's own coordinates; it runs along `angle` (counter-clockwise).
+  const origin = {
+    0: { x: box.x + (box.width - width) / 2, y: box.y + 14 },
+    90: { x: box.x + box.width - 14, y: box.y + (box.height - width) / 2 },
+    180: { x: box.x + (box.width + width) / 2, y: box.y + box.height - 14 },
+    270: { x: box.x + 14, y: box.y + (box.height + width) / 2 },
+  }[angle] ?? { x: box.x + (box.width - width) / 2, y: box.y + 14 };
+  const turn = [0, 90, 180, 270].includes(angle) ? angle : 0;
+  const cos = Math.round(Math.cos((turn * Math.PI) / 180));
+  const sin = Math.round(Math.sin((turn * Math.PI) / 180));
+  // The band starts 4 pt before and 3 pt below the text, in the text's own direction.
+  const band = { x: origin.x - 4 * cos + 3 * sin, y: origin.y - 4 * sin - 3 * cos };
+  page.drawRectangle({ ...band, width: width + 8, height: size + 6, color: rgb(1, 1, 1), rotate: degrees(turn) });
+  page.drawText(text, { ...origin, size, font: fonts.regular, color: rgb(0.2, 0.2, 0.2), rotate: degrees(turn) });
 }
