@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSecondOpinionFolder, type Packet } from '../electron/core/export/secondOpinion/packet';
 import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
 import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
+import { writeSecondOpinionZip } from '../electron/core/export/secondOpinion/zip';
 import { UidMap, burnedInWarning } from '../electron/core/export/secondOpinion/deidentify';
 import {
   CONFIDENTIALITY_PROFILE,
@@ -530,5 +531,32 @@ describe('de-identified second-opinion folder', () => {
     expect(readme).toMatch(/DE-IDENTIFIED/);
     const html = await readFile(join(outDir, 'INDEX.HTM'), 'utf8');
     expect(html).not.toContain('NEIL');
+  });
+});
+
+describe('second-opinion zip', () => {
+  it('holds the same layout, unzip verifies it, and the unpacked folder passes the checks', async () => {
+    const zipPath = join(temp.path, 'PACKET.ZIP');
+    const packet = await writeSecondOpinionZip({ outFile: zipPath, studies: studyInputs(fixture) });
+    await tool('unzip', ['-tq', zipPath]);
+    const unpacked = join(temp.path, 'UNZIPPED');
+    await tool('unzip', ['-q', zipPath, '-d', unpacked]);
+    expect(await listTree(unpacked)).toEqual(packet.files.map((file) => file.path).sort());
+    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: unpacked });
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith(': OK')),
+    ).toBe(true);
+    const originals = new Set(await Promise.all(allSourcePaths(fixture).map(async (p) => sha256(await readFile(p)))));
+    const dicom = (await listTree(unpacked)).filter((p) => p.startsWith('DICOM/'));
+    expect(new Set(await Promise.all(dicom.map(async (p) => sha256(await readFile(join(unpacked, p))))))).toEqual(
+      originals,
+    );
+    const { stderr } = await execFileAsync('dcmdump', [join(unpacked, 'DICOMDIR')]);
+    expect(stderr).toBe('');
+    await expect(writeSecondOpinionZip({ outFile: zipPath, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
+    expect((await listTree(temp.path)).some((path) => path.includes('.partial-'))).toBe(false);
   });
 });
