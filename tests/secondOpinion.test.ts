@@ -1,7 +1,9 @@
 /**
- * The second-opinion packet (issue 7): a PDI folder with a DICOMDIR Medvault writes, checked with
- * dcmtk (dcmdump reads it, dcmmkdir re-reads and verifies it against the files, dcmftest checks
- * every file is Part 10), the original DICOM bytes unchanged, a MANIFEST `sha256sum -c` accepts.
+ * The second-opinion packet (issue 7): a PDI folder (or zip) with a DICOMDIR Medvault writes,
+ * checked with dcmtk — dcmdump reads it and its record offsets are where dcmdump finds the
+ * records, dcmftest finds every file Part 10 — the original DICOM bytes unchanged, a MANIFEST
+ * `sha256sum -c` accepts; and the same packet de-identified by the PS3.15 Basic Profile, checked
+ * against the original files' values.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -177,6 +179,14 @@ function allSourcePaths(f: Fixture): string[] {
   return [...f.studies[0]!.map((i) => i.path), f.compressed, f.encapsulated, ...f.studies[1]!.map((i) => i.path)];
 }
 
+/** `sha256sum -c MANIFEST` in `root` passes for every line; returns the paths it checked. */
+async function expectManifestVerifies(root: string): Promise<string[]> {
+  const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: root });
+  const checked = stdout.trim().split('\n');
+  expect(checked.every((line) => line.endsWith(': OK'))).toBe(true);
+  return checked.map((line) => line.replace(/: OK$/, ''));
+}
+
 interface DirRecord {
   type: string;
   fileId?: string;
@@ -315,11 +325,9 @@ describe('second-opinion folder', () => {
   });
 
   it('writes a MANIFEST sha256sum -c accepts, covering every file but itself', async () => {
-    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: outDir });
-    const checked = stdout.trim().split('\n');
-    expect(checked.every((line) => line.endsWith(': OK'))).toBe(true);
+    const checked = await expectManifestVerifies(outDir);
     const tree = await listTree(outDir);
-    expect(checked.map((line) => line.replace(/: OK$/, '')).sort()).toEqual(tree.filter((p) => p !== 'MANIFEST'));
+    expect(checked.sort()).toEqual(tree.filter((p) => p !== 'MANIFEST'));
   });
 
   it('writes an INDEX.HTM without scripts, every text escaped', async () => {
@@ -520,13 +528,7 @@ describe('de-identified second-opinion folder', () => {
   });
 
   it('passes the same folder checks: MANIFEST verifies, offsets dcmdump follows', async () => {
-    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: outDir });
-    expect(
-      stdout
-        .trim()
-        .split('\n')
-        .every((line) => line.endsWith(': OK')),
-    ).toBe(true);
+    await expectManifestVerifies(outDir);
     const readme = await readFile(join(outDir, 'README.TXT'), 'utf8');
     expect(readme).toMatch(/DE-IDENTIFIED/);
     const html = await readFile(join(outDir, 'INDEX.HTM'), 'utf8');
@@ -542,13 +544,7 @@ describe('second-opinion zip', () => {
     const unpacked = join(temp.path, 'UNZIPPED');
     await tool('unzip', ['-q', zipPath, '-d', unpacked]);
     expect(await listTree(unpacked)).toEqual(packet.files.map((file) => file.path).sort());
-    const { stdout } = await execFileAsync('sha256sum', ['--strict', '-c', 'MANIFEST'], { cwd: unpacked });
-    expect(
-      stdout
-        .trim()
-        .split('\n')
-        .every((line) => line.endsWith(': OK')),
-    ).toBe(true);
+    await expectManifestVerifies(unpacked);
     const originals = new Set(await Promise.all(allSourcePaths(fixture).map(async (p) => sha256(await readFile(p)))));
     const dicom = (await listTree(unpacked)).filter((p) => p.startsWith('DICOM/'));
     expect(new Set(await Promise.all(dicom.map(async (p) => sha256(await readFile(join(unpacked, p))))))).toEqual(

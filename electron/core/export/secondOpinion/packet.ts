@@ -197,6 +197,19 @@ function readableDate(value: string): string {
   return match ? `${match[1]}-${match[2]}-${match[3]}` : value;
 }
 
+/**
+ * Where a packet is written before it is renamed to `target` (a hidden name beside it, so the
+ * rename stays on one file system); refuses a `target` that exists.
+ */
+export async function stagingPathFor(target: string): Promise<string> {
+  const exists = await stat(target).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new Error(`${target} already exists; choose a new name for the packet.`);
+  return join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);
+}
+
 export interface SecondOpinionFolderOptions extends PacketInput {
   /** The folder to create; it must not exist yet. */
   outDir: string;
@@ -207,16 +220,8 @@ export interface SecondOpinionFolderOptions extends PacketInput {
  * it into place: `outDir` either does not exist or holds the whole packet.
  */
 export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptions): Promise<Packet> {
-  const exists = await stat(options.outDir).then(
-    () => true,
-    () => false,
-  );
-  if (exists) throw new Error(`${options.outDir} already exists; choose a new folder for the packet.`);
+  const staging = await stagingPathFor(options.outDir);
   const packet = await buildPacket(options);
-  const staging = join(
-    dirname(options.outDir),
-    `.${basename(options.outDir)}.partial-${randomBytes(4).toString('hex')}`,
-  );
   try {
     for (const file of packet.files) {
       const target = join(staging, ...file.path.split('/'));

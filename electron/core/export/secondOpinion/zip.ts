@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { buildPacket, type Packet, type PacketFile, type PacketInput } from './packet';
+import { open, rename, rm } from 'node:fs/promises';
+import { buildPacket, stagingPathFor, type Packet, type PacketFile, type PacketInput } from './packet';
 
 /**
  * The packet as a zip: the same files under the same names, stored (not compressed — DICOM
@@ -91,16 +89,8 @@ export interface SecondOpinionZipOptions extends PacketInput {
 
 /** Writes the packet as a zip: to a temporary file beside `outFile`, synced, then renamed into place. */
 export async function writeSecondOpinionZip(options: SecondOpinionZipOptions): Promise<Packet> {
-  const exists = await stat(options.outFile).then(
-    () => true,
-    () => false,
-  );
-  if (exists) throw new Error(`${options.outFile} already exists; choose a new name for the packet.`);
+  const temporary = await stagingPathFor(options.outFile);
   const packet = await buildPacket(options);
-  const temporary = join(
-    dirname(options.outFile),
-    `.${basename(options.outFile)}.partial-${randomBytes(4).toString('hex')}`,
-  );
   try {
     const handle = await open(temporary, 'wx');
     try {
