@@ -16,6 +16,7 @@ import type { DisclosureRecord, PacketPlan } from '../shared/packets';
 import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
 import { writeAppealPacket } from '../electron/core/export/appeal/writeAppealPacket';
 import { listDisclosures } from '../electron/core/export/disclosureLog';
+import { planPacket } from '../electron/core/export/packetPlan';
 import { Vault } from '../electron/core/vault/Vault';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
@@ -356,6 +357,31 @@ describe('medvault export appeal', () => {
     );
     expect((await disclosures()).length).toBe(3);
   }, 30_000);
+
+  it('previews the same page list without writing anything', async () => {
+    const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
+    try {
+      const preview = await planPacket(vault, {
+        purpose: 'insurance-appeal',
+        documentIds: order(),
+        recipient: { name: 'Appeals Unit', organisation: 'Acme Health, "Plan B"', address: '1 Main St\nSpringfield' },
+        appeal: {
+          memberId: 'ACM-5521',
+          claimNumber: 'CLM-778',
+          datesOfService: '2024-03-01',
+          denialDate: '2024-04-02',
+          statement: 'The MRI was medically necessary.',
+        },
+        patient: { name: PATIENT, dateOfBirth: DOB },
+      });
+      expect(preview.items).toEqual(plan.items);
+      expect(preview.excluded).toEqual(plan.excluded);
+      expect(preview.totalPages).toBe(plan.totalPages);
+      expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(3);
+    } finally {
+      await vault.close();
+    }
+  });
 
   it('removes the file when the disclosure cannot be recorded', async () => {
     const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });

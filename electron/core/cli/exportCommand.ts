@@ -46,6 +46,8 @@ export async function appealRequestFrom(
   args: string[],
   values: ExportValues,
 ): Promise<{ request: PacketRequest; out: string }> {
+  // `export second-opinion` joins here when its writer (export/secondOpinion/) is wired to the CLI.
+  if (args.length === 0) throw new MedvaultError('invalid-argument', APPEAL_USAGE);
   if (args[0] !== 'appeal' || args.length !== 1) {
     throw new MedvaultError('invalid-argument', `Unknown packet "${args.join(' ')}". ${APPEAL_USAGE}`);
   }
