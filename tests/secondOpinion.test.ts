@@ -27,6 +27,7 @@ import {
   newUid,
   tool,
   writeDicomImage,
+  writeStructuredReport,
   SOP_CLASS,
   type FixtureInstance,
   type InstanceSpec,
@@ -57,6 +58,8 @@ interface Fixture {
   studies: FixtureInstance[][];
   /** The encapsulated PDF report (pdf2dcm) in study 0. */
   encapsulated: string;
+  /** A Basic Text SR (xml2dsr) in study 0. */
+  structuredReport: string;
   /** JPEG-LS compressed instance (encapsulated pixel data) in study 0. */
   compressed: string;
   secondaryCapture: FixtureInstance;
@@ -156,8 +159,23 @@ async function makeFixture(root: string): Promise<Fixture> {
     pdf,
     encapsulated,
   ]);
+  const structuredReport = join(root, 'src', 'sr.dcm');
+  // xml2dsr's XML would need the "<" and "&" escaped; dcmodify sets the real values after.
+  await writeStructuredReport(structuredReport, join(root, 'src', 'sr.xml'), {
+    patient: { name: 'ONEIL^MARY', id: patient.id },
+    study: { ...ct, description: 'CT ABDOMEN' },
+    seriesUid: newUid(),
+    sopInstanceUid: newUid(),
+    finding: 'Small hepatic cyst',
+  });
+  await tool('dcmodify', [
+    '--no-backup',
+    ...['-m', `(0010,0010)=${patient.name}`, '-m', `(0008,1030)=${ct.description}`],
+    structuredReport,
+  ]);
   return {
     root,
+    structuredReport,
     studies: [made.filter((_, i) => specs[i]!.study === 0), made.filter((_, i) => specs[i]!.study === 1)],
     encapsulated,
     compressed,
@@ -169,14 +187,27 @@ async function makeFixture(root: string): Promise<Fixture> {
 
 function studyInputs(f: Fixture) {
   return [
-    { instances: [...f.studies[0]!.map((i) => ({ path: i.path })), { path: f.compressed }, { path: f.encapsulated }] },
+    {
+      instances: [
+        ...f.studies[0]!.map((i) => ({ path: i.path })),
+        { path: f.compressed },
+        { path: f.encapsulated },
+        { path: f.structuredReport },
+      ],
+    },
     { instances: f.studies[1]!.map((i) => ({ path: i.path })) },
   ];
 }
 
 /** Every DICOM file the fixture put into the packet, by SOP Instance UID of the original. */
 function allSourcePaths(f: Fixture): string[] {
-  return [...f.studies[0]!.map((i) => i.path), f.compressed, f.encapsulated, ...f.studies[1]!.map((i) => i.path)];
+  return [
+    ...f.studies[0]!.map((i) => i.path),
+    f.compressed,
+    f.encapsulated,
+    f.structuredReport,
+    ...f.studies[1]!.map((i) => i.path),
+  ];
 }
 
 /** `sha256sum -c MANIFEST` in `root` passes for every line; returns the paths it checked. */
@@ -261,9 +292,12 @@ describe('second-opinion folder', () => {
     const count = (type: string) => records.filter((record) => record.type === type).length;
     expect(count('PATIENT')).toBe(1);
     expect(count('STUDY')).toBe(2);
-    expect(count('SERIES')).toBe(5); // CT 1, CT 2, SC, the PDF's series, US
+    expect(count('SERIES')).toBe(6); // CT 1, CT 2, SC, the PDF's series, the SR's, US
     expect(count('IMAGE')).toBe(fixture.studies[0]!.length + 1 + fixture.studies[1]!.length);
     expect(count('ENCAP DOC')).toBe(1);
+    expect(count('SR DOCUMENT')).toBe(1);
+    // The SR record carries the report's title code (Type 1 for SR DOCUMENT records).
+    expect(stdout).toMatch(/\(0008,0100\) SH \[11528-7\]/);
     const leaves = records.filter((record) => record.fileId);
     expect(leaves).toHaveLength(allSourcePaths(fixture).length);
     for (const leaf of leaves) {
@@ -419,10 +453,11 @@ describe('de-identified second-opinion folder', () => {
   }, 60_000);
 
   it('leaves out the encapsulated PDF and says why; warns about US and secondary capture pixels and the PDFs', () => {
-    expect(placed.size).toBe(allSourcePaths(fixture).length - 1);
+    expect(placed.size).toBe(allSourcePaths(fixture).length - 2);
     expect(packet.warnings).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/left out: A document inside a DICOM file \(such as a PDF\) cannot be de-identified/),
+        expect.stringMatching(/left out: The text of a structured report cannot be de-identified/),
         expect.stringMatching(/^Ultrasound images/),
         expect.stringMatching(/^Secondary capture images/),
         expect.stringMatching(/PDF documents were not de-identified/),
@@ -435,7 +470,9 @@ describe('de-identified second-opinion folder', () => {
   });
 
   it('keeps no original value of any profile attribute, nor private values, anywhere in the files', async () => {
-    const sources = [...originals.entries()].filter(([path]) => path !== fixture.encapsulated);
+    const sources = [...originals.entries()].filter(
+      ([path]) => path !== fixture.encapsulated && path !== fixture.structuredReport,
+    );
     const identifying = new Map<string, number>(); // value → tag
     for (const [, bytes] of sources) {
       for (const { tag, value } of textValues(bytes)) {

@@ -52,6 +52,7 @@ const EXPLICIT_BIG_ENDIAN = '1.2.840.10008.1.2.2';
 const IMPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 const ENCAPSULATED_DOCUMENT_PREFIX = '1.2.840.10008.5.1.4.1.1.104.';
+const STRUCTURED_REPORT_PREFIX = '1.2.840.10008.5.1.4.1.1.88.';
 const SECONDARY_CAPTURE_PREFIX = '1.2.840.10008.5.1.4.1.1.7';
 const ULTRASOUND_PREFIXES = ['1.2.840.10008.5.1.4.1.1.6.', '1.2.840.10008.5.1.4.1.1.3.'];
 const PIXEL_DATA = 0x7fe00010;
@@ -203,8 +204,9 @@ function convertDataSet(ctx: Context, dataSet: DataSet, depth: number): DicomIte
       }
       case 'D': {
         if (element.vr === 'SQ') {
-          // A sequence's dummy keeps its structure with the profile applied to each item.
-          out.push(convertItems(ctx, element, depth));
+          // No item is kept: the attributes inside (free text, names, codes) are not all in the
+          // table, so a copy of them could carry identity.
+          out.push({ tag, vr: 'SQ', value: [] });
           break;
         }
         if (element.vr === 'UI') {
@@ -278,6 +280,10 @@ export function deidentifyDicom(bytes: Buffer, uids: UidMap): DeidentifyResult {
   }
   if (sopClassUid.startsWith(ENCAPSULATED_DOCUMENT_PREFIX)) {
     throw new DeidentifyError('A document inside a DICOM file (such as a PDF) cannot be de-identified reliably.');
+  }
+  if (sopClassUid.startsWith(STRUCTURED_REPORT_PREFIX)) {
+    // The profile replaces the Content Sequence with a dummy, which leaves no report to read.
+    throw new DeidentifyError('The text of a structured report cannot be de-identified reliably.');
   }
   const ctx: Context = { bytes, uids, cleaned: new Set() };
   const elements = convertDataSet(ctx, dataSet, 0).filter(

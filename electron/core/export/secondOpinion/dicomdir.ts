@@ -47,6 +47,8 @@ export interface DicomdirInstance {
   verificationFlag?: string;
   /** Encapsulated documents: DocumentTitle. */
   documentTitle?: string;
+  /** SR and key objects: the document's title code (Type 1 in their records). */
+  conceptNameCodeSequence?: DicomItem[];
   /** The Specific Character Set of the instance, when it is not the default repertoire. */
   specificCharacterSet?: string;
 }
@@ -94,9 +96,8 @@ function leafKeys(instance: DicomdirInstance): DicomElement[] {
   ];
   if (type !== 'IMAGE') {
     keys.push(str(0x00080023, 'DA', instance.contentDate ?? ''), str(0x00080033, 'TM', instance.contentTime ?? ''));
-    // Type 1 for SR and key objects, 2 for encapsulated documents; left empty here (the concept
-    // name is in the file itself).
-    keys.push({ tag: 0x0040a043, vr: 'SQ', value: [] });
+    // Type 1 for SR and key objects, 2 for encapsulated documents: the file's own, or empty.
+    keys.push({ tag: 0x0040a043, vr: 'SQ', value: instance.conceptNameCodeSequence ?? [] });
   }
   if (type === 'SR DOCUMENT') {
     keys.push(

@@ -75,6 +75,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
     if (!warnings.includes(warning)) warnings.push(warning);
   };
   const uids = input.deidentify ? (input.uidMap ?? new UidMap()) : null;
+  const seen = new Set<string>();
   const placed: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[][] = [];
   for (const study of input.studies) {
     const files: { keys: Omit<DicomdirInstance, 'fileId'>; bytes: Buffer }[] = [];
@@ -91,7 +92,13 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
           continue;
         }
       }
-      files.push({ keys: readInstanceKeys(bytes), bytes });
+      const keys = readInstanceKeys(bytes);
+      if (seen.has(keys.sopInstanceUid)) {
+        warn('A DICOM file was given twice (the same SOP Instance UID); one copy is in the packet.');
+        continue;
+      }
+      seen.add(keys.sopInstanceUid);
+      files.push({ keys, bytes });
     }
     if (files.length > 0) placed.push(files);
   }

@@ -1,5 +1,6 @@
-import dicomParser, { type DataSet } from 'dicom-parser';
+import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import type { DicomdirInstance } from './dicomdir';
+import type { DicomElement, DicomItem } from './dicomWriter';
 
 /** What the DICOMDIR needs from one file, read from its bytes (file ID aside). */
 export type InstanceKeys = Omit<DicomdirInstance, 'fileId'>;
@@ -35,6 +36,7 @@ export function readInstanceKeys(bytes: Buffer): InstanceKeys {
     return value;
   };
   const charset = text('x00080005');
+  const conceptName = dataSet.elements.x0040a043;
   return {
     patientId: text('x00100020'),
     patientName: text('x00100010'),
@@ -57,5 +59,24 @@ export function readInstanceKeys(bytes: Buffer): InstanceKeys {
     verificationFlag: text('x0040a493'),
     documentTitle: text('x00420010'),
     ...(charset && charset !== 'ISO_IR 6' ? { specificCharacterSet: charset } : {}),
+    ...(conceptName?.items ? { conceptNameCodeSequence: copyItems(bytes, conceptName) } : {}),
   };
+}
+
+/** A sequence's items as writer elements, values copied as they are (explicit VR files). */
+function copyItems(bytes: Buffer, sequence: Element, depth = 0): DicomItem[] {
+  if (depth > 8) return [];
+  return (sequence.items ?? []).map((item) => {
+    const elements: DicomElement[] = [];
+    for (const [key, element] of Object.entries(item.dataSet?.elements ?? {})) {
+      const tag = Number.parseInt(key.slice(1), 16) >>> 0;
+      if (!element.vr || (tag & 0xffff) === 0) continue;
+      if (element.items) elements.push({ tag, vr: 'SQ', value: copyItems(bytes, element, depth + 1) });
+      else {
+        const value = Buffer.from(bytes.subarray(element.dataOffset, element.dataOffset + element.length));
+        elements.push({ tag, vr: element.vr, value });
+      }
+    }
+    return elements;
+  });
 }
