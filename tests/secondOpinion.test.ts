@@ -15,6 +15,7 @@ import { writeSecondOpinionFolder, type Packet } from '../electron/core/export/s
 import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
 import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
 import { writeSecondOpinionZip } from '../electron/core/export/secondOpinion/zip';
+import { encodeElement, uint16, writePart10 } from '../electron/core/export/secondOpinion/dicomWriter';
 import { UidMap, burnedInWarning } from '../electron/core/export/secondOpinion/deidentify';
 import {
   CONFIDENTIALITY_PROFILE,
@@ -591,5 +592,62 @@ describe('second-opinion zip', () => {
     expect(stderr).toBe('');
     await expect(writeSecondOpinionZip({ outFile: zipPath, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
     expect((await listTree(temp.path)).some((path) => path.includes('.partial-'))).toBe(false);
+  });
+});
+
+describe('DICOM writer', () => {
+  it('writes VRs, padding and sequences of both lengths as dcmdump reads them', async () => {
+    // 2-byte length VRs have an 8-byte header; OB, UT, UR, SQ … a 12-byte one.
+    expect(encodeElement({ tag: 0x00100010, vr: 'PN', value: 'DOE^J' })).toHaveLength(8 + 6);
+    expect(encodeElement({ tag: 0x00100010, vr: 'PN', value: 'DOE^J' }).subarray(8).toString('latin1')).toBe('DOE^J ');
+    expect(encodeElement({ tag: 0x0020000d, vr: 'UI', value: '1.2.3' }).subarray(8)).toEqual(
+      Buffer.from('1.2.3\0', 'latin1'),
+    );
+    expect(encodeElement({ tag: 0x00081190, vr: 'UR', value: 'http://x' }).readUInt32LE(8)).toBe(8);
+    expect(encodeElement({ tag: 0x00091001, vr: 'OB', value: Buffer.from([1, 2, 3]) })).toHaveLength(12 + 4);
+    const bytes = writePart10({
+      mediaStorageSopClassUid: SECONDARY_CAPTURE,
+      mediaStorageSopInstanceUid: '1.2.3.4',
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      dataSet: [
+        { tag: 0x00100010, vr: 'PN', value: 'DOE^JANE' },
+        { tag: 0x00080018, vr: 'UI', value: '1.2.3.4' },
+        { tag: 0x00080016, vr: 'UI', value: SECONDARY_CAPTURE },
+        { tag: 0x00080060, vr: 'CS', value: ['OT', 'SC'] },
+        { tag: 0x00324000, vr: 'LT', value: 'odd' },
+        { tag: 0x0040a160, vr: 'UT', value: 'a long text' },
+        { tag: 0x00280010, vr: 'US', value: uint16(2) },
+        {
+          tag: 0x00081110,
+          vr: 'SQ',
+          undefinedLength: true,
+          undefinedLengthItems: [true, false],
+          value: [
+            [{ tag: 0x00081155, vr: 'UI', value: '1.2.5' }],
+            [
+              { tag: 0x00081155, vr: 'UI', value: '1.2.6' },
+              { tag: 0x00081199, vr: 'SQ', value: [[{ tag: 0x00081150, vr: 'UI', value: '1.2.7' }]] },
+            ],
+          ],
+        },
+      ],
+    });
+    const path = join(temp.path, 'written.dcm');
+    await writeFile(path, bytes);
+    const { stdout, stderr } = await execFileAsync('dcmdump', ['+L', path]);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/\(0010,0010\) PN \[DOE\^JANE\]/);
+    expect(stdout).toMatch(/\(0008,0060\) CS \[OT\\SC\]\s+# +6, 2/);
+    expect(stdout).toMatch(/\(0032,4000\) LT \[odd\]/);
+    expect(stdout).toMatch(/\(0040,a160\) UT \[a long text\]/);
+    expect(stdout).toMatch(/\(0008,1110\) SQ \(Sequence with undefined length #=2\)/);
+    expect(stdout).toMatch(/\(fffe,e000\) na \(Item with undefined length #=1\)/);
+    expect(stdout).toMatch(/\(fffe,e000\) na \(Item with explicit length #=2\)/);
+    expect(stdout).toMatch(/\(0008,1150\) UI \[1\.2\.7\]/);
+    expect(stdout).toMatch(/\(0002,0000\) UL \d+/);
+    expect(stdout).toMatch(/\(0002,0012\) UI \[2\.25\.\d+\]/);
+    const { stdout: test } = await execFileAsync('dcmftest', [path]);
+    expect(test).toMatch(/^yes:/);
+    expect(() => encodeElement({ tag: 0x00100010, vr: 'PN', value: 'x'.repeat(70_000) })).toThrow(/65535/);
   });
 });
