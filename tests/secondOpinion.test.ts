@@ -1,13 +1,14 @@
 /**
  * The second-opinion packet (issue 7): a PDI folder (or zip) with a DICOMDIR Medvault writes,
  * checked with dcmtk — dcmdump reads it and its record offsets are where dcmdump finds the
- * records, dcmftest finds every file Part 10 — the original DICOM bytes unchanged, a MANIFEST
+ * records, dcmmkdir's DICOMDIR reader finds a record for every file, dcmftest finds every file
+ * Part 10 — the original DICOM bytes unchanged, a MANIFEST
  * `sha256sum -c` accepts; and the same packet de-identified by the PS3.15 Basic Profile, checked
  * against the original files' values.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -348,6 +349,36 @@ describe('second-opinion folder', () => {
     };
     walk(records.get(-1)!.lower, 'ROOT');
     expect(visited.size).toBe(records.size - 1);
+  });
+
+  it("is read by dcmtk's DICOMDIR reader, which finds a record for every file through the offsets", async () => {
+    // dcmmkdir +A loads the DICOMDIR (DcmDicomDir resolves every offset into its record tree),
+    // then offers each file again: one it already has a record for is reported, not added.
+    const appendTo = async (root: string) => {
+      const { stdout, stderr } = await execFileAsync(
+        'dcmmkdir',
+        ['+A', '-nb', '-Nxc', '-Nec', '-Nrc', '-v', '+r', 'DICOM'],
+        {
+          cwd: root,
+        },
+      );
+      return `${stdout}\n${stderr}`;
+    };
+    const copy = join(temp.path, 'PACKET-APPEND');
+    await cp(outDir, copy, { recursive: true });
+    const log = await appendTo(copy);
+    expect(log).not.toMatch(/Cannot resolve offset|^E:/m);
+    const known = log.split('\n').filter((line) => /directory record for this SOP instance already exists/.test(line));
+    expect(known).toHaveLength(allSourcePaths(fixture).length);
+
+    // The check has teeth: with the root's first offset moved, dcmtk cannot resolve it.
+    const broken = join(temp.path, 'PACKET-BROKEN');
+    await cp(outDir, broken, { recursive: true });
+    const dicomdir = await readFile(join(broken, 'DICOMDIR'));
+    const at = dicomdir.indexOf(Buffer.from([0x04, 0x00, 0x00, 0x12, 0x55, 0x4c, 0x04, 0x00])) + 8;
+    dicomdir.writeUInt32LE(dicomdir.readUInt32LE(at) + 8, at);
+    await writeFile(join(broken, 'DICOMDIR'), dicomdir);
+    expect(await appendTo(broken)).toMatch(/Cannot resolve offset/);
   });
 
   it('keeps every DICOM file byte for byte and makes each a valid Part 10 file', async () => {
