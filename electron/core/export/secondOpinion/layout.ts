@@ -77,7 +77,7 @@ export function readmeText(options: { made: string; deidentified: boolean; studi
     '  DICOMDIR    the index of the DICOM images (DICOM Part 10 media, IHE PDI layout)',
     '  DICOM\\      the DICOM files, unchanged from the originals' +
       (options.deidentified ? ' except for de-identification' : ''),
-    '  DOCS\\       reports and a summary as PDF files',
+    ...(options.reports > 0 ? ['  DOCS\\       reports and a summary as PDF files'] : []),
     '  INDEX.HTM   a list of the contents, readable in any web browser',
     '  MANIFEST    a SHA-256 checksum for every file, to check nothing was changed or lost',
     '',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type DicomdirInstance, writeDicomdir } from './dicomdir';
 import { MEDVAULT_UID_ROOT } from './dicomWriter';
@@ -204,6 +204,29 @@ function readableDate(value: string): string {
   return match ? `${match[1]}-${match[2]}-${match[3]}` : value;
 }
 
+async function writeSynced(path: string, bytes: Buffer): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Syncs a folder's entries; not possible on Windows (a folder cannot be opened), where it is skipped. */
+export async function syncFolder(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM on Windows: the file system there commits renames itself.
+  } finally {
+    await handle?.close();
+  }
+}
+
 /**
  * Where a packet is written before it is renamed to `target` (a hidden name beside it, so the
  * rename stays on one file system); refuses a `target` that exists.
@@ -223,7 +246,8 @@ export interface SecondOpinionFolderOptions extends PacketInput {
 }
 
 /**
- * Writes the packet into a hidden folder next to `outDir`, fsync-free but complete, then renames
+ * Writes the packet into a hidden folder next to `outDir`, every file and folder synced (a USB
+ * stick may be pulled out as soon as it says done), then renames
  * it into place: `outDir` either does not exist or holds the whole packet.
  */
 export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptions): Promise<Packet> {
@@ -233,9 +257,13 @@ export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptio
     for (const file of packet.files) {
       const target = join(staging, ...file.path.split('/'));
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, file.bytes, { flag: 'wx' });
+      await writeSynced(target, file.bytes);
+    }
+    for (const folder of new Set(packet.files.map((file) => dirname(join(staging, ...file.path.split('/')))))) {
+      await syncFolder(folder);
     }
     await rename(staging, options.outDir);
+    await syncFolder(dirname(options.outDir));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

@@ -1,5 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
-import { buildPacket, stagingPathFor, type Packet, type PacketFile, type PacketInput } from './packet';
+import { dirname } from 'node:path';
+import { buildPacket, stagingPathFor, syncFolder, type Packet, type PacketFile, type PacketInput } from './packet';
 
 /**
  * The packet as a zip: the same files under the same names, stored (not compressed — DICOM
@@ -100,6 +101,7 @@ export async function writeSecondOpinionZip(options: SecondOpinionZipOptions): P
       await handle.close();
     }
     await rename(temporary, options.outFile);
+    await syncFolder(dirname(options.outFile));
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
