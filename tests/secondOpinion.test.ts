@@ -17,7 +17,7 @@ import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
 import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
 import { writeSecondOpinionZip } from '../electron/core/export/secondOpinion/zip';
 import { encodeElement, uint16, writePart10 } from '../electron/core/export/secondOpinion/dicomWriter';
-import { UidMap, burnedInWarning } from '../electron/core/export/secondOpinion/deidentify';
+import { UidMap, burnedInWarning, deidentifyDicom } from '../electron/core/export/secondOpinion/deidentify';
 import {
   CONFIDENTIALITY_PROFILE,
   profileAttribute,
@@ -594,6 +594,34 @@ describe('de-identified second-opinion folder', () => {
     const { stderr } = await execFileAsync('dcmdump', [join(outDir, path)]);
     expect(stderr).toBe('');
     expect(CONFIDENTIALITY_PROFILE.length).toBeGreaterThan(400);
+  });
+
+  it('de-identifies an implicit VR little endian file and keeps it implicit', async () => {
+    const source = fixture.studies[0]![0]!;
+    const implicit = join(temp.path, 'implicit.dcm');
+    await tool('dcmconv', ['--write-xfer-implicit', source.path, implicit]);
+    const original = await readFile(implicit);
+    expect(stringOf(original, 'x00020010')).toBe('1.2.840.10008.1.2');
+    const result = deidentifyDicom(original, uids);
+    const out = join(temp.path, 'implicit-deid.dcm');
+    await writeFile(out, result.bytes);
+    const { stdout: dump, stderr } = await execFileAsync('dcmdump', [out]);
+    expect(stderr).toBe('');
+    expect(dump).toContain('# Used TransferSyntax: Little Endian Implicit');
+    for (const value of [PATIENT.name, PATIENT.id, '19700101', 'St. Elsewhere Hospital', 'WELBY^MARCUS']) {
+      expect(dump.includes(value), value).toBe(false);
+    }
+    for (const value of [EXTRA.otherPatientIds, EXTRA.privateValue, fixture.referencedUid, source.sopInstanceUid]) {
+      expect(dump.includes(value), value).toBe(false);
+      expect(result.bytes.includes(Buffer.from(value, 'latin1')), value).toBe(false);
+    }
+    expect(dump).toMatch(/\(0012,0062\) CS \[YES\]/);
+    expect(dump).toMatch(/\(0008,0100\) SH \[113100\]/);
+    // Same study UID as the explicit copies in the packet, pixels as they were.
+    expect(stringOf(result.bytes, 'x0020000d')).toBe(uids.replace(source.studyInstanceUid));
+    expect(pixelDataBytes(result.bytes).equals(pixelDataBytes(original))).toBe(true);
+    const { stdout: test } = await execFileAsync('dcmftest', [out]);
+    expect(test).toMatch(/^yes:/);
   });
 
   it('passes the same folder checks: MANIFEST verifies, offsets dcmdump follows', async () => {

@@ -49,7 +49,6 @@ export interface DeidentifyResult {
 }
 
 const EXPLICIT_BIG_ENDIAN = '1.2.840.10008.1.2.2';
-const IMPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 const ENCAPSULATED_DOCUMENT_PREFIX = '1.2.840.10008.5.1.4.1.1.104.';
 const STRUCTURED_REPORT_PREFIX = '1.2.840.10008.5.1.4.1.1.88.';
@@ -108,6 +107,16 @@ function dummy(vr: string, original: Buffer): Buffer | string | null {
   }
 }
 
+/** The VR an attribute's name implies, for implicit VR files (null: not known). */
+function vrFromName(name: string): string | null {
+  if (/DateTime$/.test(name)) return 'DT';
+  if (/Date$/.test(name)) return 'DA';
+  if (/Time$/.test(name)) return 'TM';
+  if (/UID( List)?$/.test(name)) return 'UI';
+  if (/Sequence( \(Trial\))?$/.test(name)) return 'SQ';
+  return null;
+}
+
 /** The combined codes resolved: keep a value where a Type 1 attribute may need one, else empty or remove. */
 function resolve(action: ProfileAction): 'D' | 'Z' | 'X' | 'K' | 'U' | 'U*' {
   switch (action) {
@@ -159,12 +168,12 @@ function convertItems(ctx: Context, element: Element, depth: number): DicomEleme
 }
 
 /** Copies an element as it is (sequences item by item, with the profile applied inside). */
-function keep(ctx: Context, element: Element, depth: number): DicomElement {
+function keep(ctx: Context, element: Element, vr: string, depth: number): DicomElement {
   const tag = tagNumber(element.tag);
-  if (element.vr === 'SQ') return convertItems(ctx, element, depth);
+  if (vr === 'SQ') return convertItems(ctx, element, depth);
   return {
     tag,
-    vr: element.vr!,
+    vr,
     value: Buffer.from(rawValue(ctx, element)),
     undefinedLength: element.hadUndefinedLength === true,
   };
@@ -179,17 +188,19 @@ function convertDataSet(ctx: Context, dataSet: DataSet, depth: number): DicomIte
     if (group === 0x0002 && depth === 0) continue; // the meta group is written afresh
     if (group % 2 === 1) continue; // private attributes: all removed
     if ((tag & 0xffff) === 0 && group !== 0x0000) continue; // group lengths no longer hold
-    if (!element.vr) throw new DeidentifyError('The DICOM file is not explicit VR; it was not de-identified.');
     const row = profileAttribute(tag);
+    // Implicit VR files say no VR: a sequence is known by its items, a profile attribute's VR by
+    // its name, and anything else is copied as it is (its VR does not matter when writing it).
+    const vr = element.vr ?? (element.items ? 'SQ' : ((row && vrFromName(row.name)) ?? 'UN'));
     if (!row) {
-      out.push(keep(ctx, element, depth));
+      out.push(keep(ctx, element, vr, depth));
       continue;
     }
     if (row.action === 'C') ctx.cleaned.add(row.name);
     const action = resolve(row.action);
     switch (action) {
       case 'K':
-        out.push(keep(ctx, element, depth));
+        out.push(keep(ctx, element, vr, depth));
         break;
       case 'X':
         break;
@@ -197,32 +208,34 @@ function convertDataSet(ctx: Context, dataSet: DataSet, depth: number): DicomIte
         const placeholder = Z_DUMMIES.get(tag);
         out.push({
           tag,
-          vr: element.vr,
-          value: element.vr === 'SQ' ? [] : placeholder !== undefined && depth === 0 ? placeholder : Buffer.alloc(0),
+          vr,
+          value: vr === 'SQ' ? [] : placeholder !== undefined && depth === 0 ? placeholder : Buffer.alloc(0),
         });
         break;
       }
       case 'D': {
-        if (element.vr === 'SQ') {
+        if (vr === 'SQ') {
           // No item is kept: the attributes inside (free text, names, codes) are not all in the
           // table, so a copy of them could carry identity.
           out.push({ tag, vr: 'SQ', value: [] });
           break;
         }
-        if (element.vr === 'UI') {
+        if (vr === 'UI') {
           out.push({ tag, vr: 'UI', value: uidValue(ctx, element) });
           break;
         }
-        const value = dummy(element.vr, rawValue(ctx, element));
-        if (value !== null) out.push({ tag, vr: element.vr, value });
+        const value = dummy(vr, rawValue(ctx, element));
+        // Without a dummy for the VR (binary, or unknown in an implicit VR file): emptied.
+        out.push({ tag, vr, value: value ?? Buffer.alloc(0) });
         break;
       }
       case 'U':
-        if (element.vr === 'UI') out.push({ tag, vr: 'UI', value: uidValue(ctx, element) });
-        else if (element.vr === 'SQ') out.push(convertItems(ctx, element, depth));
+        // Every U attribute of the table is a UID (or a sequence of them).
+        if (vr === 'SQ') out.push(convertItems(ctx, element, depth));
+        else out.push({ tag, vr: 'UI', value: uidValue(ctx, element) });
         break;
       case 'U*':
-        out.push(element.vr === 'SQ' ? convertItems(ctx, element, depth) : keep(ctx, element, depth));
+        out.push(vr === 'SQ' ? convertItems(ctx, element, depth) : keep(ctx, element, vr, depth));
         break;
     }
   }
@@ -249,8 +262,8 @@ export function burnedInWarning(facts: {
 }
 
 /**
- * De-identifies a Part 10 file in explicit VR little endian or an encapsulated transfer syntax.
- * Implicit VR, big endian and deflated files, and encapsulated documents (a PDF inside cannot be
+ * De-identifies a Part 10 file in implicit or explicit VR little endian or an encapsulated
+ * transfer syntax. Big endian and deflated files, and encapsulated documents (a PDF inside cannot be
  * de-identified reliably), are refused with a DeidentifyError.
  */
 export function deidentifyDicom(bytes: Buffer, uids: UidMap): DeidentifyResult {
@@ -273,7 +286,7 @@ export function deidentifyDicom(bytes: Buffer, uids: UidMap): DeidentifyResult {
   if (!transferSyntax || !sopClassUid || !sopInstanceUid) {
     throw new DeidentifyError('The DICOM file lacks its SOP class, instance or transfer syntax.');
   }
-  if ([IMPLICIT_LITTLE_ENDIAN, EXPLICIT_BIG_ENDIAN, DEFLATED].includes(transferSyntax)) {
+  if ([EXPLICIT_BIG_ENDIAN, DEFLATED].includes(transferSyntax)) {
     throw new DeidentifyError(
       'The DICOM file is in a transfer syntax Medvault does not rewrite; it was not de-identified.',
     );

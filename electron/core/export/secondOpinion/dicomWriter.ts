@@ -9,6 +9,7 @@ export const MEDVAULT_UID_ROOT = '2.25.190696863065689970468377361231827272462';
 export const IMPLEMENTATION_CLASS_UID = MEDVAULT_UID_ROOT;
 export const IMPLEMENTATION_VERSION_NAME = 'MEDVAULT_1';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 
 /** VRs whose explicit-VR header is 2 reserved bytes and a 4-byte length (PS3.5 7.1.2). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
@@ -68,7 +69,14 @@ function itemTag(element: number, length: number): Buffer {
   return bytes;
 }
 
-function header(tag: number, vr: string, length: number): Buffer {
+function header(tag: number, vr: string, length: number, implicit: boolean): Buffer {
+  if (implicit) {
+    // Implicit VR (PS3.5 7.1.3): the tag and a 4-byte length; the VR is the dictionary's.
+    const bytes = Buffer.alloc(8);
+    tagBytes(tag).copy(bytes, 0);
+    bytes.writeUInt32LE(length >>> 0, 4);
+    return bytes;
+  }
   if (vr.length !== 2) throw new Error(`Not a VR: ${vr}`);
   if (LONG_VRS.has(vr)) {
     const bytes = Buffer.alloc(12);
@@ -97,32 +105,34 @@ function valueBytes(element: DicomElement): Buffer {
 }
 
 /** Encodes one data set (elements sorted by tag, as PS3.5 7.1 requires). */
-export function encodeDataSet(elements: readonly DicomElement[]): Buffer {
+export function encodeDataSet(elements: readonly DicomElement[], implicit = false): Buffer {
   const sorted = [...elements].sort((a, b) => a.tag - b.tag);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.tag === sorted[i - 1]!.tag) throw new Error(`Tag ${hexTag(sorted[i]!.tag)} given twice.`);
   }
-  return Buffer.concat(sorted.map(encodeElement));
+  return Buffer.concat(sorted.map((element) => encodeElement(element, implicit)));
 }
 
-export function encodeElement(element: DicomElement): Buffer {
+export function encodeElement(element: DicomElement, implicit = false): Buffer {
   if (element.vr === 'SQ') {
     const items = element.value as DicomItem[];
     const parts = items.map((item, index) => {
-      const content = encodeDataSet(item);
+      const content = encodeDataSet(item, implicit);
       return element.undefinedLengthItems?.[index]
         ? Buffer.concat([itemTag(0xe000, UNDEFINED_LENGTH), content, itemTag(0xe00d, 0)])
         : Buffer.concat([itemTag(0xe000, content.length), content]);
     });
     if (element.undefinedLength) {
-      return Buffer.concat([header(element.tag, 'SQ', UNDEFINED_LENGTH), ...parts, itemTag(0xe0dd, 0)]);
+      return Buffer.concat([header(element.tag, 'SQ', UNDEFINED_LENGTH, implicit), ...parts, itemTag(0xe0dd, 0)]);
     }
     const body = Buffer.concat(parts);
-    return Buffer.concat([header(element.tag, 'SQ', body.length), body]);
+    return Buffer.concat([header(element.tag, 'SQ', body.length, implicit), body]);
   }
   const bytes = valueBytes(element);
-  if (element.undefinedLength) return Buffer.concat([header(element.tag, element.vr, UNDEFINED_LENGTH), bytes]);
-  return Buffer.concat([header(element.tag, element.vr, bytes.length), bytes]);
+  if (element.undefinedLength) {
+    return Buffer.concat([header(element.tag, element.vr, UNDEFINED_LENGTH, implicit), bytes]);
+  }
+  return Buffer.concat([header(element.tag, element.vr, bytes.length, implicit), bytes]);
 }
 
 export function hexTag(tag: number): string {
@@ -133,7 +143,7 @@ export function hexTag(tag: number): string {
 export interface Part10File {
   mediaStorageSopClassUid: string;
   mediaStorageSopInstanceUid: string;
-  /** The transfer syntax of `dataSet`'s encoding: explicit VR little endian, or an encapsulated one. */
+  /** How `dataSet` is encoded: implicit or explicit VR little endian, or an encapsulated syntax. */
   transferSyntaxUid: string;
   dataSet: readonly DicomElement[];
 }
@@ -156,10 +166,11 @@ export function part10Prefix(file: Omit<Part10File, 'dataSet'>): Buffer {
   return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encodeFileMeta(file)]);
 }
 
-/** A whole Part 10 file. The data set is always encoded explicit VR little endian. */
+/** A whole Part 10 file: the meta group explicit VR, the data set implicit VR for that syntax, else explicit. */
 export function writePart10(file: Part10File): Buffer {
   if (file.dataSet.some((element) => element.tag >>> 16 === 0x0002)) {
     throw new Error('Group 0002 belongs to the file meta information, not the data set.');
   }
-  return Buffer.concat([part10Prefix(file), encodeDataSet(file.dataSet)]);
+  const implicit = file.transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN;
+  return Buffer.concat([part10Prefix(file), encodeDataSet(file.dataSet, implicit)]);
 }
