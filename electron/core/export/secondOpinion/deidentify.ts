@@ -103,7 +103,7 @@ function dummy(vr: string, original: Buffer): Buffer | string | null {
     case 'UV':
       return Buffer.alloc(original.length);
     default:
-      return null; // OB, OW, UN and the like: no meaningful dummy, removed instead
+      return null; // OB, OW, UN and the like: no meaningful dummy, emptied instead
   }
 }
 
