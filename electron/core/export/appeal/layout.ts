@@ -146,7 +146,23 @@ export class PageWriter {
       Math.min(40, Math.max(4, ...[header, ...rows].map((r) => (r[c] ?? '').length))),
     );
     const total = weights.reduce((a, b) => a + b, 0);
-    const widths = weights.map((w) => (w / total) * this.width);
+    // Each column at least as wide as its longest word ("Dosage" is not cut), the rest shared in
+    // proportion to the text; when the words alone do not fit, in proportion only.
+    const longestWord = (text: string, font: PDFFont) =>
+      Math.max(0, ...text.split(/\s+/).map((word) => font.widthOfTextAtSize(cleanText(word), size)));
+    const minimums = Array.from(
+      { length: columns },
+      (_, c) =>
+        Math.max(
+          longestWord(header[c] ?? '', this.fonts.bold),
+          ...rows.map((r) => longestWord(r[c] ?? '', this.fonts.regular)),
+        ) + 7,
+    );
+    const spare = this.width - minimums.reduce((a, b) => a + b, 0);
+    const widths =
+      spare >= 0
+        ? minimums.map((m, c) => m + (weights[c]! / total) * spare)
+        : weights.map((w) => (w / total) * this.width);
     const line = size * 1.3;
     const drawRow = (cells: string[], font: PDFFont) => {
       const wrapped = widths.map((w, c) => wrap(cells[c] ?? '', font, size, w - 6));
