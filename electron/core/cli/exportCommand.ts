@@ -10,6 +10,7 @@ import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
 import { getOwner } from '../documents/owner';
 import { MedvaultError, describeIoError } from '../errors';
 import { writeAppealPacket } from '../export/appeal/writeAppealPacket';
+import { writeSecondOpinionPacket } from '../export/secondOpinion/writeSecondOpinionPacket';
 import { disclosuresCsv, listDisclosures } from '../export/disclosureLog';
 import type { Vault } from '../vault/Vault';
 
@@ -31,6 +32,7 @@ export interface ExportValues {
   'include-not-covered'?: boolean;
   json?: boolean;
   csv?: string;
+  deidentify?: boolean;
 }
 
 export interface ExportIo {
@@ -46,7 +48,6 @@ export async function appealRequestFrom(
   args: string[],
   values: ExportValues,
 ): Promise<{ request: PacketRequest; out: string }> {
-  // `export second-opinion` joins here when its writer (export/secondOpinion/) is wired to the CLI.
   if (args.length === 0) throw new MedvaultError('invalid-argument', APPEAL_USAGE);
   if (args[0] !== 'appeal' || args.length !== 1) {
     throw new MedvaultError('invalid-argument', `Unknown packet "${args.join(' ')}". ${APPEAL_USAGE}`);
@@ -80,13 +81,7 @@ export async function appealRequestFrom(
   return {
     out: resolve(values.out),
     request: {
-      purpose: 'insurance-appeal',
-      documentIds: ids,
-      recipient: {
-        name: values['recipient-name'] ?? '',
-        organisation: values['recipient-org'] ?? '',
-        address: values['recipient-address'] ?? '',
-      },
+      ...requestFrom(values, 'insurance-appeal', ids),
       appeal: {
         memberId: values['member-id'] ?? '',
         claimNumber: values.claim ?? '',
@@ -94,9 +89,6 @@ export async function appealRequestFrom(
         denialDate: values['denial-date'] ?? '',
         statement,
       },
-      patient: { name: values['patient-name']?.trim() ?? '', dateOfBirth: values.dob },
-      includePsychotherapyNotes: values['include-psychotherapy-notes'] === true,
-      includeNotCovered: values['include-not-covered'] === true,
     },
   };
 }
@@ -152,6 +144,81 @@ export async function exportAppeal(
   } catch (error) {
     if (error instanceof MedvaultError && error.code === 'cancelled') {
       io.err(error.message);
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** What every packet request says: its purpose, documents, recipient, patient and exclusions. */
+function requestFrom(values: ExportValues, purpose: PacketRequest['purpose'], ids: string[]): PacketRequest {
+  return {
+    purpose,
+    documentIds: ids,
+    recipient: {
+      name: values['recipient-name'] ?? '',
+      organisation: values['recipient-org'] ?? '',
+      address: values['recipient-address'] ?? '',
+    },
+    patient: { name: values['patient-name']?.trim() ?? '', dateOfBirth: values.dob ?? '' },
+    includePsychotherapyNotes: values['include-psychotherapy-notes'] === true,
+    includeNotCovered: values['include-not-covered'] === true,
+  };
+}
+
+const SECOND_OPINION_USAGE =
+  'Usage: medvault export second-opinion --out FOLDER --ids ID,ID,... [--deidentify] [--recipient-name N] …';
+
+/** `export second-opinion`: checked before the unlock, like the appeal. */
+export function secondOpinionRequestFrom(values: ExportValues): { request: PacketRequest; out: string } {
+  if (!values.out) throw new MedvaultError('invalid-argument', `--out FOLDER is needed. ${SECOND_OPINION_USAGE}`);
+  const ids = (values.ids ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0)
+    throw new MedvaultError('invalid-argument', `--ids ID,ID,... is needed. ${SECOND_OPINION_USAGE}`);
+  return {
+    out: resolve(values.out),
+    request: requestFrom(values, 'second-opinion', ids),
+  };
+}
+
+/** Writes the disc-style folder; Ctrl-C cancels it and leaves nothing behind. */
+export async function exportSecondOpinion(
+  vault: Vault,
+  prepared: { request: PacketRequest; out: string },
+  values: ExportValues,
+  io: ExportIo,
+): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.err('\nCancelling the packet…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await writeSecondOpinionPacket(vault, prepared.request, {
+      out: prepared.out,
+      deidentify: values.deidentify === true,
+      signal: controller.signal,
+    });
+    if (values.json) io.out(JSON.stringify(result));
+    else {
+      io.out(
+        [
+          `Wrote ${result.studies} ${result.studies === 1 ? 'study' : 'studies'} (${result.instances} DICOM files) and ${result.reports} report${result.reports === 1 ? '' : 's'} to ${result.out}, with a DICOMDIR, README.TXT, INDEX.HTM and MANIFEST.`,
+          ...result.warnings.map((warning) => `note: ${warning}`),
+          `Recorded in the disclosure log (${result.disclosureId}).`,
+        ].join('\n'),
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      io.err('The packet was cancelled; nothing was written.');
       return 130;
     }
     throw error;

@@ -22,7 +22,13 @@ import { describeTextResult, readPendingText, type TextIo } from './textCommands
 import { countPendingText } from '../import/recognition/recognizeText';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshot, snapshotRequestFrom } from './snapshotCommand';
-import { appealRequestFrom, disclosuresCommand, exportAppeal } from './exportCommand';
+import {
+  appealRequestFrom,
+  disclosuresCommand,
+  exportAppeal,
+  exportSecondOpinion,
+  secondOpinionRequestFrom,
+} from './exportCommand';
 import type { ScanRequest } from '../import/scan/ScanImporter';
 
 /** Exit codes: the contract scripts rely on. */
@@ -55,6 +61,10 @@ Commands:
                                         an appeal packet: one PDF (cover letter, index, the
                                         documents in this order), recorded in the disclosure log;
                                         the name defaults to the vault's owner
+  export second-opinion --out FOLDER --ids ID,ID,... [--deidentify] [--recipient-name N]
+         [--recipient-org O] [--include-psychotherapy-notes] [--include-not-covered] [--json]
+                                        a disc-style folder (IHE PDI) of the studies' DICOM files
+                                        and the PDF reports, recorded in the disclosure log
   disclosures [--json] [--csv FILE]     every packet made: when, to whom, why, which documents
   ocr [--json]                          read the text of the images and PDFs still waiting for OCR
   verify [--json]                       check the database and every file's integrity
@@ -116,6 +126,7 @@ const OPTIONS = {
   'statement-file': { type: 'string' },
   'include-psychotherapy-notes': { type: 'boolean' },
   'include-not-covered': { type: 'boolean' },
+  deidentify: { type: 'boolean' },
   csv: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
@@ -186,6 +197,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         });
       }
       case 'export': {
+        if (args[0] === 'second-opinion' && args.length === 1) {
+          const disc = secondOpinionRequestFrom(values);
+          return await withVault(vaultDir, values, io, (vault) => exportSecondOpinion(vault, disc, values, io));
+        }
         const prepared = await appealRequestFrom(args, values);
         return await withVault(vaultDir, values, io, (vault) => exportAppeal(vault, prepared, values, io));
       }

@@ -243,6 +243,11 @@ export async function stagingPathFor(target: string): Promise<string> {
 export interface SecondOpinionFolderOptions extends PacketInput {
   /** The folder to create; it must not exist yet. */
   outDir: string;
+  /**
+   * Runs the final rename, e.g. inside the transaction that records the disclosure, so the
+   * packet and its record appear together (by default, the rename alone).
+   */
+  publish?: (rename: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -262,7 +267,8 @@ export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptio
     for (const folder of new Set(packet.files.map((file) => dirname(join(staging, ...file.path.split('/')))))) {
       await syncFolder(folder);
     }
-    await rename(staging, options.outDir);
+    const move = () => rename(staging, options.outDir);
+    await (options.publish ? options.publish(move) : move());
     await syncFolder(dirname(options.outDir));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
