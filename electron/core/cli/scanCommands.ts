@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { MedvaultError } from '../errors';
 import type { ScanRequest } from '../import/scan/ScanImporter';
-import { inMemory } from '../import/scan/scannedDocument';
+import { inMemory } from '../import/fileInMemory';
 import type { Rotation } from '../import/scan/scanPages';
 import { NO_SCANNER_MESSAGE, findScanimage, scanWithScanimage } from '../import/scan/scanner';
 

@@ -12,6 +12,7 @@ import {
 } from '../types';
 import { LOINC_DOCUMENT_TYPES } from './documentTypes';
 import { CcdaReadError, looksLikeCda, parseCcda } from './parseCcda';
+import { partOf } from '../fileInMemory';
 
 const MAX_CDA_BYTES = 32 * 1024 * 1024;
 const CDA_MEDIA_TYPE = 'application/xml';
@@ -67,16 +68,7 @@ export class CcdaImporter implements Importer {
     }
     // The embedded PDF is what the patient reads; the XML is kept as it came, second.
     const pdf = cda.embeddedPdf;
-    const pdfFile: FoundFile = {
-      path: `${file.path} (PDF inside)`,
-      relativePath: `${file.relativePath} (PDF inside)`,
-      bytes: pdf.length,
-      content: {
-        async *chunks() {
-          yield pdf;
-        },
-      },
-    };
+    const pdfFile = partOf(file, ' (PDF inside)', pdf);
     const stagedPdf = await context.stage(pdfFile, { keepBytesUpTo: 0, findDuplicate: false });
     const extracted = await this.pdf.extract(pdf);
     const text = extracted.kind === 'text' ? extracted.text : '';

@@ -24,6 +24,7 @@ import {
   type DicomInstance,
   type DicomLayout,
 } from './parseDicom';
+import { partOf } from '../fileInMemory';
 
 /** DICOM files up to this size are held whole to read them; larger ones from their first 256 KiB. */
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
@@ -215,16 +216,7 @@ export class DicomImporter implements Importer {
     let pdfBlob: { staged: StagedFile } | { blobId: string } | null = null;
     if (instance.encapsulatedPdf) {
       const pdf = instance.encapsulatedPdf;
-      const pdfFile: FoundFile = {
-        path: `${file.path} (PDF inside)`,
-        relativePath: `${file.relativePath} (PDF inside)`,
-        bytes: pdf.length,
-        content: {
-          async *chunks() {
-            yield pdf;
-          },
-        },
-      };
+      const pdfFile = partOf(file, ' (PDF inside)', pdf);
       const stagedPdf = await context.stage(pdfFile, { keepBytesUpTo: 0 });
       if (stagedPdf.existing) {
         pdfBlob = { blobId: stagedPdf.existing.blobId }; // the same PDF is already stored: share it

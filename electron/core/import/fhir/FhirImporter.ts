@@ -6,6 +6,7 @@ import { titleFromFileName } from '../files/suggest';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer } from '../types';
 import { FHIR_LIMITS, parseFhirJson, tooLarge, tooManyResources } from './fhirJson';
+import { partOf } from '../fileInMemory';
 
 const FHIR_MEDIA_TYPE = 'application/fhir+json';
 
@@ -91,16 +92,7 @@ export class FhirImporter implements Importer {
         text = `${note}\n${text}`;
         context.warn(file, `${derived.suggestion.title}: ${note}`);
       }
-      const part: FoundFile = {
-        path: `${file.path}#${index}`,
-        relativePath: `${file.relativePath}#${index}`,
-        bytes: bytes.length,
-        content: {
-          async *chunks() {
-            yield bytes;
-          },
-        },
-      };
+      const part = partOf(file, `#${index}`, bytes);
       const stagedPart = await context.stage(part, { keepBytesUpTo: 0 });
       if (stagedPart.existing) continue;
       await context.commitDocument(stagedPart, {

@@ -8,6 +8,7 @@ import { buildScanPdf, type PdfPage } from './buildScanPdf';
 import { OcrTimeoutError, type OcrEngine } from './OcrEngine';
 import { readPageText } from './pageText';
 import { PageReadError, readScanImage, type Rotation, type ScanPage } from './scanPages';
+import { inMemory } from '../fileInMemory';
 
 /** One image file of a scan, in the order chosen, with the turn the patient chose (if any). */
 export interface ScanPageSource {
@@ -137,15 +138,6 @@ function describePage(index: number, count: number, file: FoundFile): string {
 function mediaTypeOf(page: ScanPage, bytes: Buffer): string {
   if (page.format === 'tiff' || bytes[0] === 0x49 || bytes[0] === 0x4d) return 'image/tiff';
   return page.format === 'jpeg' ? 'image/jpeg' : 'image/png';
-}
-
-export function inMemory(bytes: Buffer): FoundFile['content'] {
-  return {
-    async *chunks() {
-      for (let offset = 0; offset < bytes.length; offset += 1024 * 1024)
-        yield bytes.subarray(offset, offset + 1024 * 1024);
-    },
-  };
 }
 
 /** A page image's bytes, whole, from the disk or an upload. */
