@@ -10,6 +10,7 @@
 import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind, VaultDocument } from './documents';
 import type { DicomStudyView } from './dicom';
 import type { ImportProgress, ImportReport, PatientIdentity, TextRecognitionProgress } from './imports';
+import type { DisclosureRecord, PacketPatient, PacketPlan, PacketProgress, PacketRequest } from './packets';
 import type { ReadableDocument } from './readable';
 import type { RecordCategory } from './recordSet';
 
@@ -99,6 +100,38 @@ export interface ScannerStatus {
   available: boolean;
 }
 
+/** How a packet is written: one PDF, a disc-style folder (for a USB stick) or that folder as a zip. */
+export type PacketForm = 'pdf' | 'folder' | 'zip';
+
+export interface PacketOutput {
+  form: PacketForm;
+  /** The folder on this computer the packet is written into. */
+  folder: string;
+  /** The packet's file or folder name in it (no path); ".pdf" or ".zip" is added when missing. */
+  name: string;
+  /** Folder and zip: DICOM de-identified by the PS3.15 Basic Profile (PDFs cannot be). */
+  deidentify?: boolean;
+}
+
+export interface PacketResult {
+  /** Where the packet was written. */
+  path: string;
+  form: PacketForm;
+  disclosureId: string;
+  /** Pages of the PDF (the summary's, for a folder or zip; null when there is none). */
+  pages: number | null;
+  /** Files written (folder and zip). */
+  files: number | null;
+  /** Sentences for the patient: what was left out and why, what to check before sending. */
+  warnings: string[];
+}
+
+/** What the packet form starts with: where packets go, and the patient as the last packet named them. */
+export interface PacketDefaults {
+  folder: string;
+  patient: PacketPatient;
+}
+
 export interface Api {
   getStatus(): VaultStatus;
   createVault(args: { passphrase: string }): { recoveryKey: string; status: VaultStatus };
@@ -123,6 +156,16 @@ export interface Api {
   getScannerStatus(): ScannerStatus;
   /** Scans one page with the scanner; it waits (encrypted) like a dropped file until imported. */
   scanPage(): { uploadId: string; name: string };
+  getPacketDefaults(): PacketDefaults;
+  /** The page list before writing: laid out as it will be written, nothing saved. */
+  planPacket(args: { request: PacketRequest; output: PacketOutput }): PacketPlan;
+  /** Writes the packet in the background (events packet-progress, -finished, -failed). */
+  startPacket(args: { request: PacketRequest; output: PacketOutput }): { packetId: string };
+  cancelPacket(args: { packetId: string }): void;
+  /** Every packet made, newest first: when, to whom, why, which documents. */
+  listDisclosures(): DisclosureRecord[];
+  /** Writes the disclosure log as CSV into a folder on this computer. */
+  saveDisclosuresCsv(args: { folder: string; name: string }): { path: string };
 }
 
 export type ApiMethod = keyof Api;
@@ -143,6 +186,9 @@ export interface ApiEvents {
   /** OCR after an import: search and filing improve as it goes. */
   'text-progress': TextRecognitionProgress;
   'text-finished': { recognized: number; remaining: number };
+  'packet-progress': { packetId: string; progress: PacketProgress };
+  'packet-finished': { packetId: string; result: PacketResult };
+  'packet-failed': { packetId: string; error: ApiError };
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -180,6 +226,12 @@ export const API_METHODS = [
   'setOwner',
   'getScannerStatus',
   'scanPage',
+  'getPacketDefaults',
+  'planPacket',
+  'startPacket',
+  'cancelPacket',
+  'listDisclosures',
+  'saveDisclosuresCsv',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.

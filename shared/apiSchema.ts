@@ -39,6 +39,36 @@ const documentEdit = z
   })
   .strict();
 
+const packetRequest = z
+  .object({
+    purpose: z.enum(['insurance-appeal', 'second-opinion', 'new-provider']),
+    documentIds: z.array(documentId).min(1).max(5000),
+    recipient: z.object({ name: text(200), organisation: text(200), address: text(1000) }).strict(),
+    appeal: z
+      .object({
+        memberId: text(100),
+        claimNumber: text(100),
+        datesOfService: text(300),
+        denialDate: z.union([isoDate, z.literal('')]),
+        statement: text(20_000),
+      })
+      .strict()
+      .optional(),
+    patient: z.object({ name: text(200), dateOfBirth: z.union([isoDate, z.literal('')]) }).strict(),
+    includePsychotherapyNotes: z.boolean().optional(),
+    includeNotCovered: z.boolean().optional(),
+  })
+  .strict();
+
+const packetOutput = z
+  .object({
+    form: z.enum(['pdf', 'folder', 'zip']),
+    folder: text(4096).min(1),
+    name: text(255).min(1),
+    deidentify: z.boolean().optional(),
+  })
+  .strict();
+
 const none = z.tuple([]);
 const one = <T extends z.ZodType>(schema: T) => z.tuple([schema]);
 
@@ -107,6 +137,12 @@ export const API_ARG_SCHEMAS = {
   getOwner: none,
   getScannerStatus: none,
   scanPage: none,
+  getPacketDefaults: none,
+  planPacket: one(z.object({ request: packetRequest, output: packetOutput }).strict()),
+  startPacket: one(z.object({ request: packetRequest, output: packetOutput }).strict()),
+  cancelPacket: one(z.object({ packetId: z.string().regex(/^[0-9a-z]{12}$/) }).strict()),
+  listDisclosures: none,
+  saveDisclosuresCsv: one(z.object({ folder: text(4096).min(1), name: text(255).min(1) }).strict()),
   setOwner: one(
     z
       .object({

@@ -71,6 +71,9 @@ const EVENT_NAMES: Record<ApiEventName, true> = {
   locked: true,
   'text-progress': true,
   'text-finished': true,
+  'packet-progress': true,
+  'packet-finished': true,
+  'packet-failed': true,
 };
 
 /** One `data:` payload of the event stream as an ApiEvent, or null if it is not one. */

@@ -42,6 +42,12 @@ const bridge: MedvaultBridge = {
   setOwner: method('setOwner'),
   getScannerStatus: method('getScannerStatus'),
   scanPage: method('scanPage'),
+  getPacketDefaults: method('getPacketDefaults'),
+  planPacket: method('planPacket'),
+  startPacket: method('startPacket'),
+  cancelPacket: method('cancelPacket'),
+  listDisclosures: method('listDisclosures'),
+  saveDisclosuresCsv: method('saveDisclosuresCsv'),
 
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function.');

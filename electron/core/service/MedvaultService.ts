@@ -10,11 +10,14 @@ import type {
   FolderListing,
   ImportRequest,
   LibraryFacets,
+  PacketDefaults,
+  PacketOutput,
   ScannerStatus,
   VaultStatus,
 } from '../../../shared/api';
 import type { DicomStudyView } from '../../../shared/dicom';
 import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
+import type { DisclosureRecord, PacketPlan, PacketRequest } from '../../../shared/packets';
 import type { PatientIdentity } from '../../../shared/imports';
 import type { ReadableDocument } from '../../../shared/readable';
 import { getDicomStudy } from '../documents/dicomStudy';
@@ -29,6 +32,8 @@ import type { FoundFile } from '../import/types';
 import type { ScanRequest } from '../import/scan/ScanImporter';
 import { findScanimage, scanWithScanimage } from '../import/scan/scanner';
 import { isSystemFile } from '../import/systemFiles';
+import { listDisclosures } from '../export/disclosureLog';
+import { checkVaultPacket, packetDefaults, planVaultPacket, saveDisclosureLog, writeVaultPacket } from './packets';
 import type { Credential } from '../vault/keyFile';
 import { KEY_FILE_NAME } from '../vault/keyFile';
 import { Vault } from '../vault/Vault';
@@ -61,6 +66,8 @@ export class MedvaultService implements ServiceMethods {
   private autoLockMinutes = DEFAULT_AUTO_LOCK_MINUTES;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly imports = new Map<string, AbortController>();
+  /** The packet being written (one at a time), to cancel it. */
+  private packet: { packetId: string; controller: AbortController; done: Promise<void> } | null = null;
   /**
    * Imports run one after another: a run may be undone (cancel, crash), so another run must not
    * count a file as "already in the vault" because of a document that may yet disappear.
@@ -336,6 +343,61 @@ export class MedvaultService implements ServiceMethods {
     return this.open().db.transaction((tx) => setOwner(tx, owner));
   }
 
+  // ---- packets -----------------------------------------------------------------------------
+
+  async getPacketDefaults(): Promise<PacketDefaults> {
+    return packetDefaults(this.open());
+  }
+
+  async planPacket({ request, output }: { request: PacketRequest; output: PacketOutput }): Promise<PacketPlan> {
+    return planVaultPacket(this.open(), request, output);
+  }
+
+  async startPacket({
+    request,
+    output,
+  }: {
+    request: PacketRequest;
+    output: PacketOutput;
+  }): Promise<{ packetId: string }> {
+    const vault = this.open();
+    if (this.packet) {
+      throw new MedvaultError('vault-busy', 'A packet is being written; wait for it to finish or cancel it.');
+    }
+    const path = await checkVaultPacket(vault, request, output);
+    const packetId = newId();
+    const controller = new AbortController();
+    const done = writeVaultPacket(vault, request, output, path, {
+      signal: controller.signal,
+      onProgress: (progress) => this.emit({ name: 'packet-progress', payload: { packetId, progress } }),
+    })
+      .then((result) => this.emit({ name: 'packet-finished', payload: { packetId, result } }))
+      .catch((error: unknown) => {
+        const apiError = controller.signal.aborted
+          ? { code: 'cancelled' as const, message: 'The packet was cancelled; nothing was written.' }
+          : toApiError(error);
+        this.emit({ name: 'packet-failed', payload: { packetId, error: apiError } });
+      })
+      .finally(() => {
+        if (this.packet?.packetId === packetId) this.packet = null;
+        this.touch();
+      });
+    this.packet = { packetId, controller, done };
+    return { packetId };
+  }
+
+  async cancelPacket({ packetId }: { packetId: string }): Promise<void> {
+    if (this.packet?.packetId === packetId) this.packet.controller.abort();
+  }
+
+  async listDisclosures(): Promise<DisclosureRecord[]> {
+    return this.open().db.read((q) => listDisclosures(q));
+  }
+
+  async saveDisclosuresCsv(output: { folder: string; name: string }): Promise<{ path: string }> {
+    return { path: await saveDisclosureLog(this.open(), output) };
+  }
+
   // ---- session -----------------------------------------------------------------------------
 
   /** Any call from the UI counts as activity for the idle lock. */
@@ -352,8 +414,8 @@ export class MedvaultService implements ServiceMethods {
   }
 
   private async idle(): Promise<void> {
-    // An import under way is activity too: locking would undo it.
-    if (this.imports.size > 0) return this.touch();
+    // An import or a packet under way is activity too: locking would undo it.
+    if (this.imports.size > 0 || this.packet) return this.touch();
     await this.lockNow('idle');
   }
 
@@ -364,6 +426,9 @@ export class MedvaultService implements ServiceMethods {
     if (!vault) return;
     for (const controller of this.imports.values()) controller.abort();
     this.imports.clear();
+    const packet = this.packet;
+    packet?.controller.abort();
+    await packet?.done;
     await this.stopReadingText();
     this.vault = null;
     this.uploads.clear(); // their encrypted files are swept from incoming/ on the next open
