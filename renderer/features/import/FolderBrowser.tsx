@@ -6,18 +6,24 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
 
+const NOTHING_SELECTED = new Map<string, FolderEntry>();
+
 /**
  * Browser mode's file chooser: the core lists folders on this computer; the patient moves
  * between them and ticks files and folders (a ticked folder is imported with everything in it).
+ * As a folder chooser (`chooseFolder`, where a packet is saved) nothing is ticked: the folder
+ * shown is the one chosen, its files listed only so names already taken can be seen.
  */
 export function FolderBrowser({
-  selected,
-  onSelectedChange,
+  selected = NOTHING_SELECTED,
+  onSelectedChange = () => undefined,
+  chooseFolder = false,
   initialPath,
   onPathChange,
 }: {
-  selected: Map<string, FolderEntry>;
-  onSelectedChange: (selected: Map<string, FolderEntry>) => void;
+  selected?: Map<string, FolderEntry>;
+  onSelectedChange?: (selected: Map<string, FolderEntry>) => void;
+  chooseFolder?: boolean;
   /** Where to start (null: the home folder). */
   initialPath: string | null;
   onPathChange: (path: string) => void;
@@ -115,7 +121,7 @@ export function FolderBrowser({
       </form>
       <ErrorNote message={error} />
       <div className="folder-list-wrap" aria-busy={loading}>
-        {listing && entries.length > 0 && (
+        {listing && entries.length > 0 && !chooseFolder && (
           <label className="checkbox folder-all">
             <input type="checkbox" checked={allTicked} onChange={(event) => toggleAll(event.target.checked)} />
             <span>Select everything in this folder</span>
@@ -133,13 +139,15 @@ export function FolderBrowser({
             const checkboxId = `${pathId}-${index}`;
             return (
               <li key={entry.path} className={ticked ? 'ticked' : undefined}>
-                <input
-                  id={checkboxId}
-                  type="checkbox"
-                  checked={ticked}
-                  onChange={(event) => toggle(entry, event.target.checked)}
-                  aria-label={entry.kind === 'folder' ? `Select folder ${entry.name}` : undefined}
-                />
+                {!chooseFolder && (
+                  <input
+                    id={checkboxId}
+                    type="checkbox"
+                    checked={ticked}
+                    onChange={(event) => toggle(entry, event.target.checked)}
+                    aria-label={entry.kind === 'folder' ? `Select folder ${entry.name}` : undefined}
+                  />
+                )}
                 {entry.kind === 'folder' ? (
                   <button
                     type="button"
@@ -152,7 +160,10 @@ export function FolderBrowser({
                     <Icon name="right" className="entry-chevron" />
                   </button>
                 ) : (
-                  <label className="folder-file" htmlFor={checkboxId}>
+                  <label
+                    className={`folder-file${chooseFolder ? ' muted' : ''}`}
+                    htmlFor={chooseFolder ? undefined : checkboxId}
+                  >
                     <Icon name="file" />
                     <span className="entry-name">{entry.name}</span>
                     <span className="entry-size">{entry.bytes === null ? '' : formatBytes(entry.bytes)}</span>

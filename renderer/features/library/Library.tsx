@@ -7,10 +7,12 @@ import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
+import { DisclosureLog } from '../disclosures/DisclosureLog';
 import { DocumentPanel } from '../document/DocumentPanel';
 import { DropOverlay } from '../import/DropOverlay';
 import { ImportDialog } from '../import/ImportDialog';
 import { useImport } from '../import/useImport';
+import { PacketBuilder } from '../packet/PacketBuilder';
 import { DocumentTable } from './DocumentTable';
 import { EmptyState } from './EmptyState';
 import { clearToolbarFilters, hasToolbarFilters, withCategory, withNeedsReview } from './filters';
@@ -33,6 +35,7 @@ export function Library({
   const library = useLibrary();
   const { filters, setFilters, documents, facets, refresh } = library;
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [sharing, setSharing] = useState<'packet' | 'disclosures' | null>(null);
   const [textProgress, setTextProgress] = useState<TextRecognitionProgress | null>(null);
   // OCR after an import: each document read becomes searchable, and may be filed by its text.
   useApiEvent('text-progress', (progress) => {
@@ -178,6 +181,8 @@ export function Library({
         status={status}
         onStatusChange={onStatusChange}
         onLock={onLock}
+        onNewPacket={() => setSharing('packet')}
+        onDisclosureLog={() => setSharing('disclosures')}
       />
       <main className="library-main" aria-label="Documents">
         <Toolbar
@@ -227,6 +232,14 @@ export function Library({
           )}
         </div>
       </main>
+      {sharing === 'packet' && (
+        <PacketBuilder
+          facets={facets}
+          onClose={() => setSharing(null)}
+          onDisclosureLog={() => setSharing('disclosures')}
+        />
+      )}
+      {sharing === 'disclosures' && <DisclosureLog onClose={() => setSharing(null)} />}
       <ImportDialog controller={imports} />
       <DropOverlay onDrop={(items) => void imports.importDrop(items)} busy={imports.busy} />
     </div>

@@ -21,6 +21,8 @@ export function Sidebar({
   status,
   onStatusChange,
   onLock,
+  onNewPacket,
+  onDisclosureLog,
 }: {
   facets: LibraryFacets | null;
   category: RecordCategory | null;
@@ -31,6 +33,8 @@ export function Sidebar({
   status: VaultStatus;
   onStatusChange: (status: VaultStatus) => void;
   onLock: () => void;
+  onNewPacket: () => void;
+  onDisclosureLog: () => void;
 }) {
   const api = useApi();
   const autoLockId = useId();
@@ -100,6 +104,33 @@ export function Sidebar({
         <h2 className="nav-heading">Categories</h2>
         <ul className="nav-list">
           {RECORD_CATEGORIES.map((value) => item(value, RECORD_CATEGORY_LABELS[value], counts.get(value)))}
+        </ul>
+        <h2 className="nav-heading">Sharing</h2>
+        <ul className="nav-list">
+          <li>
+            <button
+              type="button"
+              className="nav-item"
+              onClick={onNewPacket}
+              title="Gather documents for an insurer, a specialist or a new doctor"
+            >
+              <span className="nav-label">
+                <Icon name="files" /> Make a packet…
+              </span>
+            </button>
+          </li>
+          <li>
+            <button
+              type="button"
+              className="nav-item"
+              onClick={onDisclosureLog}
+              title="Every packet made: when, to whom, why, which documents"
+            >
+              <span className="nav-label">
+                <Icon name="clock" /> Disclosure log
+              </span>
+            </button>
+          </li>
         </ul>
       </nav>
       <div className="sidebar-footer">
