@@ -131,7 +131,7 @@ describe('schema migrations', () => {
                                            imported_at, updated_at)
                     VALUES ('doc1', 'Scan', 'other-record', 'file', '/x.png', 'image/png', 3, 'run1', 'now', 'now')`);
     });
-    expect(await migrate(db)).toEqual({ from: 3, to: 4 });
+    expect(await migrate(db, MIGRATIONS.slice(0, 4))).toEqual({ from: 3, to: 4 });
     await db.transaction((tx) =>
       tx.run(
         `INSERT INTO text_recognition (document_id, position, kind, queued_at) VALUES ('doc1', 0, 'image', 'now')`,
@@ -149,6 +149,74 @@ describe('schema migrations', () => {
     ).rejects.toThrow(/CHECK/);
     await db.transaction((tx) => tx.run(`DELETE FROM documents WHERE id = 'doc1'`));
     expect(await db.read((q) => q.all('SELECT * FROM text_recognition'))).toEqual([]);
+  });
+
+  it('005 adds key images, kept in marking order and gone with their document or their instance', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 4))).toEqual({ from: 0, to: 4 });
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO import_runs (id, source_kind, sources, status, started_at)
+                    VALUES ('run1', 'disc', '[]', 'completed', '2024-01-01T00:00:00Z')`);
+      for (const id of ['doc1', 'doc2']) {
+        await tx.run(
+          `INSERT INTO documents (id, title, type, source_kind, source_path, media_type, bytes, import_run_id,
+                                  imported_at, updated_at)
+           VALUES (?, 'MRI', 'imaging-study', 'disc', '/d', 'application/dicom', 3, 'run1', 'now', 'now')`,
+          [id],
+        );
+      }
+      for (const [n, document, uid] of [
+        [1, 'doc1', '1.2.3.1'],
+        [2, 'doc1', '1.2.3.2'],
+        [3, 'doc2', '1.2.3.3'],
+      ] as const) {
+        const blob = String(n).repeat(32);
+        await tx.run(`INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, 3, 'now')`, [
+          blob,
+          String(n).repeat(64),
+        ]);
+        await tx.run(
+          `INSERT INTO dicom_instances (blob_id, document_id, study_instance_uid, series_instance_uid,
+                                        sop_instance_uid, transfer_syntax)
+           VALUES (?, ?, '1.2', '1.2.3', ?, '1.2.840.10008.1.2.1')`,
+          [blob, document, uid],
+        );
+      }
+    });
+    expect(await migrate(db)).toEqual({ from: 4, to: 5 });
+    const table = await db.read((q) =>
+      q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'key_images'`),
+    );
+    expect(table?.sql).toMatch(/\)\s*STRICT$/);
+    const mark = (document: string, uid: string, frame: number, at: string) =>
+      db.transaction((tx) =>
+        tx.run(`INSERT INTO key_images (document_id, sop_instance_uid, frame, marked_at) VALUES (?, ?, ?, ?)`, [
+          document,
+          uid,
+          frame,
+          at,
+        ]),
+      );
+    await mark('doc1', '1.2.3.2', 0, '2024-01-02T00:00:00Z');
+    await mark('doc1', '1.2.3.1', 0, '2024-01-03T00:00:00Z');
+    await mark('doc1', '1.2.3.1', 3, '2024-01-04T00:00:00Z');
+    await mark('doc2', '1.2.3.3', 0, '2024-01-05T00:00:00Z');
+    await expect(mark('doc1', '1.2.3.1', 3, 'later')).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+    await expect(mark('doc1', '9.9.9', 0, 'now')).rejects.toThrow(/FOREIGN KEY/);
+    await expect(mark('nope', '1.2.3.1', 0, 'now')).rejects.toThrow(/FOREIGN KEY/);
+    await expect(mark('doc1', '1.2.3.2', -1, 'now')).rejects.toThrow(/CHECK/);
+    await expect(
+      db.transaction((tx) => tx.run(`UPDATE key_images SET frame = 'one' WHERE document_id = 'doc2'`)),
+    ).rejects.toThrow(/cannot store TEXT value in INTEGER column/);
+    await db.transaction((tx) => tx.run(`DELETE FROM dicom_instances WHERE sop_instance_uid = '1.2.3.2'`));
+    expect(
+      await db.read((q) => q.all('SELECT document_id, sop_instance_uid, frame FROM key_images ORDER BY marked_at')),
+    ).toEqual([
+      { document_id: 'doc1', sop_instance_uid: '1.2.3.1', frame: 0 },
+      { document_id: 'doc1', sop_instance_uid: '1.2.3.1', frame: 3 },
+      { document_id: 'doc2', sop_instance_uid: '1.2.3.3', frame: 0 },
+    ]);
+    await db.transaction((tx) => tx.run(`DELETE FROM documents WHERE id = 'doc1'`));
+    expect(await db.read((q) => q.all('SELECT document_id FROM key_images'))).toEqual([{ document_id: 'doc2' }]);
   });
 
   it('leaves a current database as it is', async () => {

@@ -2,6 +2,7 @@ import { migration001Initial } from './001-initial';
 import { migration002Dicom } from './002-dicom';
 import { migration003Suggestions } from './003-suggestions';
 import { migration004TextRecognition } from './004-text-recognition';
+import { migration005KeyImages } from './005-key-images';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a released migration is never edited. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002Dicom,
   migration003Suggestions,
   migration004TextRecognition,
+  migration005KeyImages,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
