@@ -233,11 +233,7 @@ export function Library({
         </div>
       </main>
       {sharing === 'packet' && (
-        <PacketBuilder
-          facets={facets}
-          onClose={() => setSharing(null)}
-          onDisclosureLog={() => setSharing('disclosures')}
-        />
+        <PacketBuilder onClose={() => setSharing(null)} onDisclosureLog={() => setSharing('disclosures')} />
       )}
       {sharing === 'disclosures' && <DisclosureLog onClose={() => setSharing(null)} />}
       <ImportDialog controller={imports} />
