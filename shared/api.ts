@@ -145,6 +145,11 @@ export interface Api {
   getReadableDocument(args: { id: string }): ReadableDocument | null;
   /** An imaging study's series and instances for the viewer; invalid-argument for other documents. */
   getDicomStudy(args: { id: string }): DicomStudyView;
+  /**
+   * Marks (or unmarks) an image of a study as a key image — what packets show of the study; frame
+   * is 0-based (0 for a single-frame instance). An instance not in the study is not-found.
+   */
+  setKeyImage(args: { id: string; sopInstanceUid: string; frame: number; marked: boolean }): DicomStudyView;
   editDocument(args: { id: string; edit: DocumentEdit }): VaultDocument;
   browseFolder(args: { path: string | null }): FolderListing;
   startImport(args: ImportRequest): { importId: string };
@@ -218,6 +223,7 @@ export const API_METHODS = [
   'getDocument',
   'getReadableDocument',
   'getDicomStudy',
+  'setKeyImage',
   'editDocument',
   'browseFolder',
   'startImport',

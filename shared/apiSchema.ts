@@ -94,6 +94,16 @@ export const API_ARG_SCHEMAS = {
   getDocument: one(z.object({ id: documentId }).strict()),
   getReadableDocument: one(z.object({ id: documentId }).strict()),
   getDicomStudy: one(z.object({ id: documentId }).strict()),
+  setKeyImage: one(
+    z
+      .object({
+        id: documentId,
+        sopInstanceUid: z.string().regex(/^[0-9.]{1,64}$/, 'must be a DICOM UID'),
+        frame: z.number().int().min(0).max(1_000_000),
+        marked: z.boolean(),
+      })
+      .strict(),
+  ),
   editDocument: one(z.object({ id: documentId, edit: documentEdit }).strict()),
   browseFolder: one(z.object({ path: text(4096).nullable() }).strict()),
   startImport: one(

@@ -25,9 +25,18 @@ export interface DicomSeriesView {
   instances: DicomInstanceView[];
 }
 
+/** An image the patient marked in the viewer: an instance and, for a multi-frame one, its frame. */
+export interface KeyImage {
+  sopInstanceUid: string;
+  /** 0-based; 0 for a single-frame instance. */
+  frame: number;
+}
+
 /** A study as the viewer shows it: series by series number, each with its instances. */
 export interface DicomStudyView {
   documentId: string;
   summary: DicomStudySummary | null;
   series: DicomSeriesView[];
+  /** The key images, in the order they were marked: what a packet shows of this study. */
+  keyImages: KeyImage[];
 }

@@ -34,6 +34,7 @@ const bridge: MedvaultBridge = {
   getDocument: method('getDocument'),
   getReadableDocument: method('getReadableDocument'),
   getDicomStudy: method('getDicomStudy'),
+  setKeyImage: method('setKeyImage'),
   editDocument: method('editDocument'),
   browseFolder: method('browseFolder'),
   startImport: method('startImport'),

@@ -1,7 +1,8 @@
-import type { DicomInstanceView, DicomSeriesView, DicomStudyView } from '../../../shared/dicom';
+import type { DicomInstanceView, DicomSeriesView, DicomStudyView, KeyImage } from '../../../shared/dicom';
 import type { DicomStudySummary } from '../../../shared/documents';
 import type { Queryable } from '../db/Database';
 import { MedvaultError } from '../errors';
+import { nowIso } from '../ids';
 import { resolveDocumentId } from './repository';
 
 interface InstanceRow {
@@ -68,5 +69,67 @@ export async function getDicomStudy(q: Queryable, idOrPrefix: string): Promise<D
     documentId: id,
     summary: document?.dicom ? (JSON.parse(document.dicom) as DicomStudySummary) : null,
     series: [...series.values()],
+    keyImages: await listKeyImages(q, id),
   };
+}
+
+/** A study's key images in the order they were marked. */
+export async function listKeyImages(q: Queryable, documentId: string): Promise<KeyImage[]> {
+  const rows = await q.all<{ sop_instance_uid: string; frame: number }>(
+    'SELECT sop_instance_uid, frame FROM key_images WHERE document_id = ? ORDER BY marked_at, rowid',
+    [documentId],
+  );
+  return rows.map((row) => ({ sopInstanceUid: row.sop_instance_uid, frame: row.frame }));
+}
+
+export interface KeyImageChange extends KeyImage {
+  /** The study's document id (or a unique prefix of it). */
+  id: string;
+  /** True marks it (again: no change), false unmarks it (not marked: no change). */
+  marked: boolean;
+}
+
+/**
+ * Marks or unmarks one image of a study as a key image; returns the study as the viewer sees it.
+ * An instance not in this study, or a frame it does not have, is refused with a sentence.
+ */
+export async function setKeyImage(q: Queryable, change: KeyImageChange): Promise<DicomStudyView> {
+  const id = await resolveDocumentId(q, change.id);
+  const instance = await q.get<{ frames: number; rows: number | null; columns: number | null }>(
+    'SELECT frames, rows, columns FROM dicom_instances WHERE document_id = ? AND sop_instance_uid = ?',
+    [id, change.sopInstanceUid],
+  );
+  if (!instance) {
+    const study = await q.get('SELECT 1 FROM dicom_instances WHERE document_id = ? LIMIT 1', [id]);
+    if (!study) throw new MedvaultError('invalid-argument', 'This document is not a DICOM study.');
+    throw new MedvaultError(
+      'not-found',
+      `This study has no instance with the SOP Instance UID "${change.sopInstanceUid}".`,
+    );
+  }
+  if (!change.marked) {
+    await q.run('DELETE FROM key_images WHERE document_id = ? AND sop_instance_uid = ? AND frame = ?', [
+      id,
+      change.sopInstanceUid,
+      change.frame,
+    ]);
+    return getDicomStudy(q, id);
+  }
+  if (!instance.rows || !instance.columns)
+    throw new MedvaultError('invalid-argument', 'This instance has no image to mark: it is a report or other data.');
+  const frames = Math.max(1, instance.frames);
+  if (!Number.isInteger(change.frame) || change.frame < 0 || change.frame >= frames) {
+    throw new MedvaultError(
+      'invalid-argument',
+      frames === 1
+        ? `This instance has one frame (0); there is no frame ${change.frame}.`
+        : `This instance has ${frames} frames (0 to ${frames - 1}); there is no frame ${change.frame}.`,
+    );
+  }
+  await q.run(
+    `INSERT INTO key_images (document_id, sop_instance_uid, frame, marked_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+    [id, change.sopInstanceUid, change.frame, nowIso()],
+  );
+  return getDicomStudy(q, id);
 }

@@ -20,7 +20,7 @@ import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
 import type { DisclosureRecord, PacketPlan, PacketRequest } from '../../../shared/packets';
 import type { PatientIdentity } from '../../../shared/imports';
 import type { ReadableDocument } from '../../../shared/readable';
-import { getDicomStudy } from '../documents/dicomStudy';
+import { getDicomStudy, setKeyImage, type KeyImageChange } from '../documents/dicomStudy';
 import { getOwner, setOwner } from '../documents/owner';
 import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
@@ -157,6 +157,10 @@ export class MedvaultService implements ServiceMethods {
 
   async getDicomStudy({ id }: { id: string }): Promise<DicomStudyView> {
     return this.open().db.read((q) => getDicomStudy(q, id));
+  }
+
+  async setKeyImage(change: KeyImageChange): Promise<DicomStudyView> {
+    return this.open().db.transaction((tx) => setKeyImage(tx, change));
   }
 
   async getReadableDocument({ id }: { id: string }): Promise<ReadableDocument | null> {

@@ -12,6 +12,7 @@ import {
   type PacketPlanItem,
   type PacketProgress,
 } from '../../../../shared/packets';
+import type { DicomInstanceView, DicomSeriesView, DicomStudyView } from '../../../../shared/dicom';
 import { getDicomStudy } from '../../documents/dicomStudy';
 import { hasReadableView, readableView } from '../../documents/readable';
 import { MedvaultError } from '../../errors';
@@ -293,9 +294,22 @@ function appendTiff(doc: PDFDocument, fonts: Fonts, source: PacketSource, bytes:
   })();
 }
 
+/** The sentence on a study's summary page when the patient marked no key image. */
+export const NO_KEY_IMAGES_SENTENCE = 'No key images marked; the middle image of each series is shown.';
+
+interface StudyImage {
+  series: DicomSeriesView;
+  /** The series' label: its number, else its place in the study. */
+  label: string;
+  description: string;
+  instance: DicomInstanceView;
+  frame: number;
+}
+
 /**
- * A study: a page with its summary, then one image per series through the snapshot renderer.
- * The viewer has no "key image" marking yet, so each series' middle image stands in for it.
+ * A study: a page with its summary, then its key images — those the patient marked in the viewer,
+ * in the order marked — each on a page of its own through the snapshot renderer. Without key
+ * images each series' middle image stands in, and the summary says so.
  */
 async function appendStudy(
   vault: Vault,
@@ -316,39 +330,49 @@ async function appendStudy(
     { label: 'Series', value: String(study.series.length) },
     { label: 'Images', value: String(study.series.reduce((n, s) => n + s.instances.length, 0)) },
   ]);
+  const shown = studyImages(study);
+  const keyed = study.keyImages.length > 0;
   const images: { caption: string; png: Buffer }[] = [];
-  const rows: string[][] = [];
-  for (const [index, series] of study.series.entries()) {
+  const inPacket = new Map<DicomSeriesView, string[]>();
+  for (const [n, image] of shown.entries()) {
     throwIfCancelled(signal);
-    const withPixels = series.instances.filter((i) => i.hasPixels);
-    const label = `${series.seriesNumber ?? index + 1}`;
-    const description = [series.modality, series.description, series.bodyPart].filter(Boolean).join(' · ');
-    let shown = 'no image';
-    const instance = withPixels[Math.floor((withPixels.length - 1) / 2)];
-    if (instance) {
-      try {
-        const file = await vault.db.read((q) =>
-          q.get<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ? AND position = ?', [
-            study.documentId,
-            instance.position,
-          ]),
-        );
-        const decoded = await decodeFrame(await vault.blobs.readAll(file!.blob_id), 0);
-        const rendered = renderToRgba(decoded);
-        images.push({
-          caption: `Series ${label}${description ? ` (${description})` : ''}, image ${instance.instanceNumber ?? '?'} of ${series.instances.length}`,
-          png: rgbaToPng(rendered.rgba, rendered.width, rendered.height),
-        });
-        shown = `image ${instance.instanceNumber ?? '?'} shown`;
-      } catch {
-        shown = 'image could not be rendered';
-      }
+    const { series, instance, frame } = image;
+    const frames = instance.frames > 1 ? `, frame ${frame + 1} of ${instance.frames}` : '';
+    const name = `image ${instance.instanceNumber ?? '?'}${frames}`;
+    const notes = inPacket.get(series) ?? [];
+    inPacket.set(series, notes);
+    try {
+      const file = await vault.db.read((q) =>
+        q.get<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ? AND position = ?', [
+          study.documentId,
+          instance.position,
+        ]),
+      );
+      const decoded = await decodeFrame(await vault.blobs.readAll(file!.blob_id), frame);
+      const rendered = renderToRgba(decoded);
+      const where = `Series ${image.label}${image.description ? ` (${image.description})` : ''}, image ${instance.instanceNumber ?? '?'} of ${series.instances.length}${frames}`;
+      images.push({
+        caption: keyed ? `Key image ${n + 1} of ${shown.length}: ${where}` : where,
+        png: rgbaToPng(rendered.rgba, rendered.width, rendered.height),
+      });
+      notes.push(keyed ? `${name} (key image ${n + 1})` : `${name} shown`);
+    } catch {
+      notes.push(`${name} could not be rendered`);
     }
-    rows.push([label, description || '—', String(series.instances.length), shown]);
   }
+  const rows = study.series.map((series, index) => [
+    `${series.seriesNumber ?? index + 1}`,
+    seriesDescription(series) || '—',
+    String(series.instances.length),
+    inPacket.get(series)?.join('; ') || (keyed || !series.instances.some((i) => i.hasPixels) ? '—' : 'no image'),
+  ]);
   w.table(['Series', 'Description', 'Images', 'In this packet'], rows, 9);
   w.paragraph(
-    'One image of each series is shown (the middle one); the complete study in its original form can be provided on request.',
+    `${
+      keyed
+        ? `The ${shown.length === 1 ? 'key image' : `${shown.length} key images`} marked in the viewer ${shown.length === 1 ? 'is' : 'are'} shown, in the order marked.`
+        : NO_KEY_IMAGES_SENTENCE
+    } The complete study in its original form can be provided on request.`,
     { size: 9 },
   );
   for (const image of images) {
@@ -360,6 +384,35 @@ async function appendStudy(
       font: fonts.regular,
     });
   }
+}
+
+function seriesDescription(series: DicomSeriesView): string {
+  return [series.modality, series.description, series.bodyPart].filter(Boolean).join(' · ');
+}
+
+/** What a packet shows of a study: its key images in marking order, else each series' middle image. */
+function studyImages(study: DicomStudyView): StudyImage[] {
+  const place = (series: DicomSeriesView, index: number) => ({
+    series,
+    label: `${series.seriesNumber ?? index + 1}`,
+    description: seriesDescription(series),
+  });
+  if (study.keyImages.length > 0) {
+    const bySop = new Map<string, Omit<StudyImage, 'frame'>>();
+    study.series.forEach((series, index) => {
+      for (const instance of series.instances)
+        bySop.set(instance.sopInstanceUid, { ...place(series, index), instance });
+    });
+    return study.keyImages.flatMap((key) => {
+      const found = bySop.get(key.sopInstanceUid);
+      return found ? [{ ...found, frame: key.frame }] : [];
+    });
+  }
+  return study.series.flatMap((series, index) => {
+    const withPixels = series.instances.filter((i) => i.hasPixels);
+    const instance = withPixels[Math.floor((withPixels.length - 1) / 2)];
+    return instance ? [{ ...place(series, index), instance, frame: 0 }] : [];
+  });
 }
 
 function rgbaToPng(rgba: Uint8Array, width: number, height: number): Buffer {
