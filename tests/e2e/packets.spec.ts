@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { INSTITUTION, JANE, SOP_CLASS, newUid, writeDicomImage } from '../support/dicomFixtures';
 import { makePdf } from '../support/fixtures';
 import { expect, test } from './support/app';
 import { createVault, dropFile, shot, watchForPageErrors } from './support/ui';
@@ -180,5 +181,88 @@ test('a psychotherapy note goes into a packet only after the explicit choice', a
   const text = (await pdfText(await readFile(join(out, name!)))).join(' ');
   expect(text).toContain('Karen Blum');
   expect(text).toContain('New provider');
+  expect(errors).toEqual([]);
+});
+
+test('a de-identified second-opinion disc folder made in the UI', async ({ page, app }) => {
+  const errors = watchForPageErrors(page);
+  const out = join(app.workDir, 'packets');
+  const studyDir = join(app.workDir, 'disc');
+  await mkdir(out);
+  const study = {
+    uid: newUid(),
+    date: '20240301',
+    description: 'MRI KNEE',
+    institution: INSTITUTION,
+    studyId: 'S1',
+    accession: 'ACC-778',
+  };
+  const series = {
+    uid: newUid(),
+    number: 1,
+    description: 'Knee PD',
+    modality: 'MR',
+    bodyPart: 'KNEE',
+    sopClassUid: SOP_CLASS.mr,
+  };
+  for (const n of [1, 2, 3]) {
+    await writeDicomImage(join(studyDir, `IM${n}`), {
+      patient: JANE,
+      study,
+      series,
+      sopInstanceUid: newUid(),
+      instanceNumber: n,
+    });
+  }
+  await createVault(page, app.openUrl);
+  await page.getByRole('button', { name: 'Import…' }).first().click();
+  const importDialog = page.getByTestId('import-dialog');
+  await importDialog.getByLabel('Folder', { exact: true }).fill(studyDir);
+  await importDialog.getByRole('button', { name: 'Go' }).click();
+  await importDialog.getByLabel('Select everything in this folder').check();
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Done' }).click();
+  await dropPaper(page, ['imaging-report']);
+
+  await page.getByRole('button', { name: 'Make a packet…' }).click();
+  const builder = page.getByTestId('packet-builder');
+  await builder.getByRole('radio', { name: /Second opinion/ }).check();
+  await builder.getByRole('button', { name: /Add all 2 shown documents/ }).click();
+  await builder.getByRole('button', { name: 'Next' }).click();
+  await expect(builder.getByRole('radio', { name: /Disc folder/ })).toBeChecked();
+  await builder.getByLabel('Name', { exact: true }).first().fill('Dr. Alvarez');
+  await expect(builder.getByTestId('pdf-deidentify-note')).toHaveCount(0);
+  await builder.getByLabel(/De-identify the imaging/).check();
+  await expect(builder.getByTestId('pdf-deidentify-note')).toContainText('PDFs cannot be de-identified reliably');
+  const saveTo = builder.getByRole('group', { name: 'Save to' });
+  await saveTo.getByLabel('Folder', { exact: true }).fill(out);
+  await saveTo.getByRole('button', { name: 'Go' }).click();
+  await expect(saveTo.getByText(`${out}/Second opinion `)).toBeVisible();
+  await saveTo.getByLabel('Name', { exact: true }).fill('For Dr Alvarez');
+  await builder.getByLabel(/De-identify the imaging/).scrollIntoViewIfNeeded();
+  await shot(page, '85-packet-disc-deidentify');
+  await builder.getByRole('button', { name: 'Next' }).click();
+  await expect(builder.getByTestId('packet-plan').getByRole('row')).not.toHaveCount(0);
+  await builder.getByRole('button', { name: 'Write the packet' }).click();
+  const done = builder.getByTestId('packet-done');
+  await expect(done).toBeVisible({ timeout: 60_000 });
+  await expect(done).toContainText('PDF reports cannot be de-identified reliably');
+  await shot(page, '86-packet-disc-written');
+
+  const disc = join(out, 'For Dr Alvarez');
+  const names = await readdir(disc);
+  expect(names).toEqual(expect.arrayContaining(['DICOMDIR', 'DICOM', 'README.TXT', 'INDEX.HTM', 'MANIFEST']));
+  const files = (await readdir(join(disc, 'DICOM'), { recursive: true })).map((name) => join(disc, 'DICOM', name));
+  let dicomFiles = 0;
+  for (const file of files) {
+    const bytes = await readFile(file).catch(() => null); // folders fail to read
+    if (!bytes) continue;
+    dicomFiles++;
+    expect(bytes.includes('DOE^JANE')).toBe(false);
+    expect(bytes.includes('MRN12345')).toBe(false);
+    expect(bytes.includes('ACC-778')).toBe(false);
+  }
+  expect(dicomFiles).toBe(3);
   expect(errors).toEqual([]);
 });
