@@ -138,11 +138,11 @@ describe('key images', () => {
     const stack = series(STACK_LABEL).instances[0]!;
     await expect(mark({ sopInstanceUid: stack.sopInstanceUid, frame: 1, marked: true })).rejects.toMatchObject({
       code: 'invalid-argument',
-      message: 'This instance has one frame (0); there is no frame 1.',
+      message: 'This instance has only one frame.',
     });
     const cine = series('Multi-frame cine').instances[0]!;
     await expect(mark({ sopInstanceUid: cine.sopInstanceUid, frame: 4, marked: true })).rejects.toMatchObject({
-      message: 'This instance has 4 frames (0 to 3); there is no frame 4.',
+      message: 'This instance has 4 frames; there is no frame 5.',
     });
     const trimmed = series(TRIMMED_LABEL).instances.find((i) => !i.hasPixels)!;
     await expect(mark({ sopInstanceUid: trimmed.sopInstanceUid, frame: 0, marked: true })).rejects.toMatchObject({

@@ -22,6 +22,7 @@ import { describeTextResult, readPendingText, type TextIo } from './textCommands
 import { countPendingText } from '../import/recognition/recognizeText';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshot, snapshotRequestFrom } from './snapshotCommand';
+import { describeKeyImages, keyImages, keyImagesRequestFrom } from './keyImagesCommand';
 import {
   appealRequestFrom,
   disclosuresCommand,
@@ -47,6 +48,9 @@ Commands:
   list [--json] [--category C] [--type T] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
        [--provider P] [--tag T] [--text QUERY] [--needs-review]
   show ID [--json]                      one document, with its files
+  key-images ID [--add SOP_UID[:FRAME]]... [--remove SOP_UID[:FRAME]]... [--json]
+                                        a study's key images (marked in the viewer or here; FRAME
+                                        from 1, default 1), in the order marked: what packets show
   tag ID [--type T] [--date YYYY-MM-DD|unknown] [--provider P] [--title S]
          [--add-tag T]... [--remove-tag T]... [--reviewed]
                                         correct a document; --reviewed accepts its suggestions
@@ -112,6 +116,8 @@ const OPTIONS = {
   instance: { type: 'string' },
   frame: { type: 'string' },
   window: { type: 'string' },
+  add: { type: 'string', multiple: true },
+  remove: { type: 'string', multiple: true },
   ids: { type: 'string' },
   'patient-name': { type: 'string' },
   dob: { type: 'string' },
@@ -183,6 +189,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         const id = one(args, 'tag ID');
         const edit = editFrom(values);
         return await withVault(vaultDir, values, io, (vault) => tag(vault, id, edit, values, io));
+      }
+      case 'key-images': {
+        const request = keyImagesRequestFrom(args, values);
+        return await withVault(vaultDir, values, io, async (vault) => {
+          const result = await keyImages(vault, request);
+          io.out(values.json ? JSON.stringify(result) : describeKeyImages(result));
+          return EXIT.ok;
+        });
       }
       case 'snapshot': {
         const request = snapshotRequestFrom(args, values);

@@ -121,9 +121,10 @@ export async function setKeyImage(q: Queryable, change: KeyImageChange): Promise
   if (!Number.isInteger(change.frame) || change.frame < 0 || change.frame >= frames) {
     throw new MedvaultError(
       'invalid-argument',
+      // Counted from 1 in the sentence, as the viewer shows frames ("frame 3 of 4").
       frames === 1
-        ? `This instance has one frame (0); there is no frame ${change.frame}.`
-        : `This instance has ${frames} frames (0 to ${frames - 1}); there is no frame ${change.frame}.`,
+        ? 'This instance has only one frame.'
+        : `This instance has ${frames} frames; there is no frame ${change.frame + 1}.`,
     );
   }
   await q.run(
