@@ -1,6 +1,7 @@
 /**
  * The appeal packet laid out in memory: cover letter, index, then each document's pages. Used
  * both to preview the page list (nothing saved) and by the writer, so the two always agree.
+ * Without the letter it is the second-opinion disc's summary PDF.
  */
 import { PNG } from 'pngjs';
 import UTIF from 'utif2';
@@ -9,6 +10,7 @@ import type { ReadableBlock, ReadableSection } from '../../../../shared/readable
 import {
   PACKET_PURPOSE_LABELS,
   type PacketPlan,
+  type PacketPatient,
   type PacketPlanItem,
   type PacketProgress,
 } from '../../../../shared/packets';
@@ -23,6 +25,11 @@ import type { PacketSource, ResolvedPacket } from '../packetPlan';
 import { FOOTER_SPACE, MARGIN, PAGE_SIZE, PageWriter, embedFonts, fitLine, type Fonts } from './layout';
 
 export interface AssembleOptions {
+  /**
+   * false: no cover letter; the index opens as a summary (patient, date of birth, date, "Summary
+   * of records") — the second-opinion disc's SUMMARY.PDF.
+   */
+  letter?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: PacketProgress) => void;
 }
@@ -36,6 +43,8 @@ export interface Assembled {
 /** Index rows are one line each, so the index's page count is known before it is drawn. */
 const INDEX_ROW = 14;
 const INDEX_FIRST_PAGE_ROWS = Math.floor((PAGE_SIZE[1] - 2 * MARGIN - FOOTER_SPACE - 60) / INDEX_ROW);
+/** Without a letter the first index page also names the patient: three more lines. */
+const SUMMARY_FIRST_PAGE_ROWS = INDEX_FIRST_PAGE_ROWS - 4;
 const INDEX_PAGE_ROWS = Math.floor((PAGE_SIZE[1] - 2 * MARGIN - FOOTER_SPACE - 20) / INDEX_ROW);
 
 export function typeLabel(type: string): string {
@@ -71,8 +80,10 @@ export async function assemblePacket(
 
   let front = 0;
   const insert = () => doc.insertPage(front++, PAGE_SIZE);
-  const coverPages = coverLetter(new PageWriter(insert, fonts), resolved);
-  const indexPages = indexPageCount(resolved.sources.length);
+  const letter = options.letter !== false;
+  const coverPages = letter ? coverLetter(new PageWriter(insert, fonts), resolved) : 0;
+  const firstRows = letter ? INDEX_FIRST_PAGE_ROWS : SUMMARY_FIRST_PAGE_ROWS;
+  const indexPages = indexPageCount(resolved.sources.length, firstRows);
   let next = coverPages + indexPages + 1;
   const items: PacketPlanItem[] = resolved.sources.map((source, n) => {
     const item: PacketPlanItem = {
@@ -89,7 +100,8 @@ export async function assemblePacket(
     next += counts[n]!;
     return item;
   });
-  drawIndex(insert, fonts, items, indexPages);
+  const { patient } = resolved.request;
+  drawIndex(insert, fonts, items, indexPages, letter ? null : patient);
   const plan: PacketPlan = {
     purpose: resolved.request.purpose,
     items,
@@ -150,12 +162,19 @@ function coverLetter(w: PageWriter, resolved: ResolvedPacket): number {
   return w.pages.length;
 }
 
-function indexPageCount(documents: number): number {
-  if (documents <= INDEX_FIRST_PAGE_ROWS) return 1;
-  return 1 + Math.ceil((documents - INDEX_FIRST_PAGE_ROWS) / INDEX_PAGE_ROWS);
+/** Pages of the index: a header row on each page, then one row per document. */
+function indexPageCount(documents: number, firstRows: number): number {
+  if (documents <= firstRows - 1) return 1;
+  return 1 + Math.ceil((documents - (firstRows - 1)) / (INDEX_PAGE_ROWS - 1));
 }
 
-function drawIndex(insert: () => PDFPage, fonts: Fonts, items: PacketPlanItem[], pages: number): void {
+function drawIndex(
+  insert: () => PDFPage,
+  fonts: Fonts,
+  items: PacketPlanItem[],
+  pages: number,
+  summaryOf: PacketPatient | null,
+): void {
   const width = PAGE_SIZE[0] - 2 * MARGIN;
   const columns = [
     { label: '#', x: 0, width: 22 },
@@ -168,7 +187,19 @@ function drawIndex(insert: () => PDFPage, fonts: Fonts, items: PacketPlanItem[],
   for (let p = 0; p < pages; p++) {
     const page = insert();
     let y = PAGE_SIZE[1] - MARGIN;
-    if (p === 0) {
+    if (p === 0 && summaryOf) {
+      page.drawText('Summary of records', { x: MARGIN, y: y - 16, size: 16, font: fonts.bold });
+      y -= 26;
+      for (const line of [
+        `Patient: ${summaryOf.name}`,
+        `Date of birth: ${summaryOf.dateOfBirth}`,
+        `Made on ${new Date().toISOString().slice(0, 10)}; the records follow in this order.`,
+      ]) {
+        page.drawText(fitLine(line, fonts.regular, 10, width), { x: MARGIN, y: y - 10, size: 10, font: fonts.regular });
+        y -= INDEX_ROW;
+      }
+      y -= 14;
+    } else if (p === 0) {
       page.drawText('Index', { x: MARGIN, y: y - 16, size: 16, font: fonts.bold });
       y -= 40;
     }
@@ -184,7 +215,7 @@ function drawIndex(insert: () => PDFPage, fonts: Fonts, items: PacketPlanItem[],
       columns.map((c) => c.label),
       true,
     );
-    const rows = p === 0 ? INDEX_FIRST_PAGE_ROWS : INDEX_PAGE_ROWS;
+    const rows = p > 0 ? INDEX_PAGE_ROWS : summaryOf ? SUMMARY_FIRST_PAGE_ROWS : INDEX_FIRST_PAGE_ROWS;
     for (let n = 0; n < rows - 1 && row < items.length; n++, row++) {
       const item = items[row]!;
       drawRow(
