@@ -7,8 +7,11 @@ import type { IsoDate } from './documents';
 
 export type PacketPurpose = 'insurance-appeal' | 'second-opinion' | 'new-provider';
 
-/** The form a packet is written in: one PDF (appeal) or a folder (second opinion). */
-export type PacketKind = 'appeal-pdf' | 'second-opinion-folder';
+/**
+ * The form a packet is written in: one PDF (an appeal or a new-provider packet: 'appeal-pdf'), or
+ * a second-opinion disc as a folder or a stored zip.
+ */
+export type PacketKind = 'appeal-pdf' | 'second-opinion-folder' | 'second-opinion-zip';
 
 export interface PacketRecipient {
   name: string;
@@ -80,6 +83,14 @@ export interface PacketProgress {
   documentsDone: number;
   documentsTotal: number;
   pagesDone: number;
+  /**
+   * Second-opinion packet only: reading the documents from the vault, laying out the summary PDF
+   * (documentsDone counts again from 0, pagesDone grows), then writing the files.
+   */
+  phase?: 'reading' | 'summary' | 'writing';
+  /** Second-opinion packet, while writing: files written so far and in all. */
+  filesDone?: number;
+  filesTotal?: number;
 }
 
 export interface DisclosureDocument {

@@ -66,7 +66,19 @@ export function checkPacketNames(relativePaths: readonly string[]): void {
   }
 }
 
-export function readmeText(options: { made: string; deidentified: boolean; studies: number; reports: number }): string {
+export interface ReadmeInput {
+  made: string;
+  deidentified: boolean;
+  studies: number;
+  /** Documents in DOCS/, the summary included. */
+  reports: number;
+  /** DOCS/SUMMARY.PDF is there. */
+  summary?: boolean;
+  /** Titles of the documents that are only in the summary (neither DICOM nor PDF). */
+  inSummary?: readonly string[];
+}
+
+export function readmeText(options: ReadmeInput): string {
   const lines = [
     'MEDICAL IMAGES AND REPORTS - SECOND-OPINION PACKET',
     '',
@@ -77,7 +89,14 @@ export function readmeText(options: { made: string; deidentified: boolean; studi
     '  DICOMDIR    the index of the DICOM images (DICOM Part 10 media, IHE PDI layout)',
     '  DICOM\\      the DICOM files, unchanged from the originals' +
       (options.deidentified ? ' except for de-identification' : ''),
-    ...(options.reports > 0 ? ['  DOCS\\       reports and a summary as PDF files'] : []),
+    ...(options.summary
+      ? [
+          '  DOCS\\SUMMARY.PDF',
+          "              a summary of the records: an index, then every document's pages and",
+          "              images of each study, every page stamped with the patient's name",
+        ]
+      : []),
+    ...(options.reports > (options.summary ? 1 : 0) ? ['  DOCS\\       the reports as PDF files'] : []),
     '  INDEX.HTM   a list of the contents, readable in any web browser',
     '  MANIFEST    a SHA-256 checksum for every file, to check nothing was changed or lost',
     '',
@@ -89,6 +108,15 @@ export function readmeText(options: { made: string; deidentified: boolean; studi
     '',
     'No viewer or other software is included, and nothing on it starts by itself.',
   ];
+  if (options.summary && options.inSummary && options.inSummary.length > 0) {
+    lines.push(
+      '',
+      'RECORDS IN THE SUMMARY ONLY',
+      '  These records are neither DICOM nor PDF files (such as C-CDA or FHIR documents,',
+      '  images or text), so they are in SUMMARY.PDF, laid out as pages:',
+      ...options.inSummary.map((title) => `  - ${title.replace(/[\r\n]+/g, ' ')}`),
+    );
+  }
   if (options.deidentified) {
     lines.push(
       '',
@@ -124,6 +152,8 @@ export interface IndexInput {
   made: string;
   studies: IndexStudy[];
   documents: { path: string; title: string }[];
+  /** Titles of the records that are only in the summary PDF. */
+  inSummary?: readonly string[];
   warnings: string[];
 }
 
@@ -140,6 +170,7 @@ export function indexHtml(input: IndexInput): string {
     .map((doc) => `<li><a href="${escapeHtml(doc.path)}">${escapeHtml(doc.title)}</a></li>`)
     .join('\n');
   const warnings = input.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('\n');
+  const inSummary = (input.inSummary ?? []).map((title) => `<li>${escapeHtml(title)}</li>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -159,7 +190,7 @@ ${rows}
 <ul>
 ${documents || '<li>None</li>'}
 </ul>
-${warnings ? `<h2>Please note</h2>\n<ul>\n${warnings}\n</ul>\n` : ''}</body>
+${inSummary ? `<p>In the summary only (neither DICOM nor PDF files):</p>\n<ul>\n${inSummary}\n</ul>\n` : ''}${warnings ? `<h2>Please note</h2>\n<ul>\n${warnings}\n</ul>\n` : ''}</body>
 </html>
 `;
 }

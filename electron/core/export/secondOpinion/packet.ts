@@ -31,7 +31,10 @@ export interface PacketInput {
   /** Each study's instances; series are grouped from the files themselves. */
   studies: { instances: PacketInstanceInput[] }[];
   reports?: { name: string; bytes: Buffer }[];
+  /** DOCS/SUMMARY.PDF: the records laid out as the appeal packet is, without the letter. */
   summaryPdf?: Buffer;
+  /** Titles of the records that are only in the summary (neither DICOM nor PDF), named in README and INDEX. */
+  inSummary?: string[];
   /** When the packet was made (ISO date), for README.TXT and INDEX.HTM. */
   made?: string;
   /**
@@ -161,7 +164,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
   const documents: { path: string; title: string }[] = [];
   if (names.summary && input.summaryPdf) {
     files.push({ path: names.summary, bytes: input.summaryPdf });
-    documents.push({ path: names.summary, title: 'Summary' });
+    documents.push({ path: names.summary, title: 'Summary of records (every document as pages)' });
   }
   reports.forEach((report, i) => {
     files.push({ path: names.reports[i]!, bytes: report.bytes });
@@ -176,6 +179,8 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
         deidentified: uids !== null,
         studies: grouped.length,
         reports: documents.length,
+        summary: names.summary !== null,
+        inSummary: names.summary ? input.inSummary : [],
       }),
       'utf8',
     ),
@@ -189,6 +194,7 @@ export async function buildPacket(input: PacketInput): Promise<Packet> {
         made,
         studies: indexStudies,
         documents,
+        inSummary: names.summary ? input.inSummary : [],
         warnings,
       }),
       'utf8',
@@ -240,14 +246,22 @@ export async function stagingPathFor(target: string): Promise<string> {
   return join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);
 }
 
-export interface SecondOpinionFolderOptions extends PacketInput {
-  /** The folder to create; it must not exist yet. */
-  outDir: string;
+/** How a packet is written, as a folder or a zip. */
+export interface PacketWriteOptions {
   /**
    * Runs the final rename, e.g. inside the transaction that records the disclosure, so the
    * packet and its record appear together (by default, the rename alone).
    */
   publish?: (rename: () => Promise<void>) => Promise<void>;
+  /** Checked before every file; an abort leaves nothing behind. */
+  signal?: AbortSignal;
+  /** After each file is written (a zip: each entry). */
+  onFileWritten?: (filesDone: number, filesTotal: number) => void;
+}
+
+export interface SecondOpinionFolderOptions extends PacketInput, PacketWriteOptions {
+  /** The folder to create; it must not exist yet. */
+  outDir: string;
 }
 
 /**
@@ -259,11 +273,15 @@ export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptio
   const staging = await stagingPathFor(options.outDir);
   const packet = await buildPacket(options);
   try {
+    let done = 0;
     for (const file of packet.files) {
+      options.signal?.throwIfAborted();
       const target = join(staging, ...file.path.split('/'));
       await mkdir(dirname(target), { recursive: true });
       await writeSynced(target, file.bytes);
+      options.onFileWritten?.(++done, packet.files.length);
     }
+    options.signal?.throwIfAborted();
     for (const folder of new Set(packet.files.map((file) => dirname(join(staging, ...file.path.split('/')))))) {
       await syncFolder(folder);
     }

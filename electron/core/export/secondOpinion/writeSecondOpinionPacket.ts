@@ -1,17 +1,33 @@
 /**
  * The second-opinion packet from the vault: the chosen studies' DICOM files as they were received
- * (or de-identified) and the chosen PDF reports, in the IHE PDI folder layout (`packet.ts`),
- * recorded in the disclosure log in the transaction that renames the folder into place.
+ * (or de-identified), the chosen PDF reports, and a summary PDF of every chosen record (the appeal
+ * packet's layout without the letter, stamped the same way), in the IHE PDI layout (`packet.ts`)
+ * as a folder or a stored zip, recorded in the disclosure log in the transaction that renames it
+ * into place.
  */
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { PacketRequest } from '../../../../shared/packets';
+import type { PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { getDicomStudy } from '../../documents/dicomStudy';
 import { MedvaultError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
+import { assemblePacket } from '../appeal/assemble';
+import { finishPacketPdf } from '../appeal/finishPdf';
 import { recordDisclosure } from '../disclosureLog';
-import { resolvePacket } from '../packetPlan';
-import { writeSecondOpinionFolder, type PacketInstanceInput } from './packet';
+import { resolvePacket, type ResolvedPacket } from '../packetPlan';
+import { writeSecondOpinionFolder, type PacketInstanceInput, type PacketWriteOptions } from './packet';
+import { writeSecondOpinionZip } from './zip';
+
+export interface SecondOpinionOptions {
+  /** The folder (or, with `zip`, the file) to create; it must not exist yet. */
+  out: string;
+  deidentify?: boolean;
+  /** One stored zip at `out` instead of a folder. */
+  zip?: boolean;
+  signal?: AbortSignal;
+  /** As the documents are read ('reading'), the summary laid out ('summary'), the files written ('writing'). */
+  onProgress?: (progress: PacketProgress) => void;
+}
 
 export interface SecondOpinionResult {
   out: string;
@@ -19,24 +35,39 @@ export interface SecondOpinionResult {
   studies: number;
   instances: number;
   reports: number;
+  /** DOCS/SUMMARY.PDF was written. */
+  summary: boolean;
   files: number;
   /** Documents chosen but not placed, and why; warnings for the patient (exclusions, burned-in pixels). */
   warnings: string[];
 }
 
+export const SUMMARY_DEIDENTIFIED_WARNING =
+  'No summary PDF was put on the disc: it names the patient on every page, and this packet is de-identified.';
+export const SUMMARY_NO_PATIENT_WARNING =
+  "No summary PDF was put on the disc: it needs the patient's name and date of birth, which stamp its every page.";
+
 export async function writeSecondOpinionPacket(
   vault: Vault,
   request: PacketRequest,
-  options: { out: string; deidentify?: boolean; signal?: AbortSignal },
+  options: SecondOpinionOptions,
 ): Promise<SecondOpinionResult> {
   const out = resolve(options.out);
+  const { signal, onProgress } = options;
+  // Refused before the slow part: the folder or zip is never written over.
+  if (await lstat(out).catch(() => null)) {
+    throw new MedvaultError('invalid-argument', `${out} already exists; choose a new name for the packet.`);
+  }
   const resolved = await resolvePacket(vault, request);
   const warnings = [...resolved.warnings];
   const studies: { instances: PacketInstanceInput[] }[] = [];
   const reports: { name: string; bytes: Buffer }[] = [];
+  const others: string[] = [];
   let instances = 0;
-  for (const source of resolved.sources) {
-    options.signal?.throwIfAborted();
+  const documentsTotal = resolved.sources.length;
+  onProgress?.({ phase: 'reading', documentsDone: 0, documentsTotal, pagesDone: 0 });
+  for (const [n, source] of resolved.sources.entries()) {
+    signal?.throwIfAborted();
     if (source.dicom) {
       const study = await vault.db.read((q) => getDicomStudy(q, source.documentId));
       const positions = study.series.flatMap((series) => series.instances.map((instance) => instance.position));
@@ -56,40 +87,73 @@ export async function writeSecondOpinionPacket(
     } else if (source.mediaType === 'application/pdf') {
       reports.push({ name: source.title, bytes: await readBlob(vault, source.blobId) });
     } else {
+      others.push(source.title);
+    }
+    onProgress?.({ phase: 'reading', documentsDone: n + 1, documentsTotal, pagesDone: 0 });
+  }
+  if (studies.length === 0) {
+    throw new MedvaultError(
+      'invalid-argument',
+      `A second-opinion disc is for imaging studies: choose at least one study. ${warnings.join(' ')}`.trim(),
+    );
+  }
+
+  const withName = request.patient.name.trim() !== '' && request.patient.dateOfBirth !== '';
+  let summaryPdf: Buffer | undefined;
+  if (options.deidentify) warnings.push(SUMMARY_DEIDENTIFIED_WARNING);
+  else if (!withName) warnings.push(SUMMARY_NO_PATIENT_WARNING);
+  else summaryPdf = await summary(vault, resolved, options);
+  if (!summaryPdf) {
+    for (const title of others) {
       warnings.push(
-        `${source.title} was not put on the disc: a second-opinion disc carries DICOM studies and PDF reports (use an appeal packet for other documents).`,
+        `${title} was not put on the disc: without the summary PDF a second-opinion disc carries only DICOM studies and PDF reports.`,
       );
     }
-  }
-  if (studies.length === 0 && reports.length === 0) {
-    throw new MedvaultError('invalid-argument', `Nothing to put on the disc. ${warnings.join(' ')}`);
   }
   if (options.deidentify && reports.length > 0) {
     warnings.push('PDF reports cannot be de-identified reliably: check them before sending the packet.');
   }
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
+
   let disclosureId = '';
   let published = false;
   let packet;
+  const write: PacketWriteOptions = {
+    signal,
+    onFileWritten: (filesDone, filesTotal) =>
+      onProgress?.({
+        phase: 'writing',
+        documentsDone: documentsTotal,
+        documentsTotal,
+        pagesDone: 0,
+        filesDone,
+        filesTotal,
+      }),
+    publish: (rename) =>
+      vault.db.transaction(async (tx) => {
+        disclosureId = await recordDisclosure(tx, {
+          purpose: request.purpose,
+          recipient: request.recipient,
+          packetKind: options.zip ? 'second-opinion-zip' : 'second-opinion-folder',
+          documents: resolved.sources.map((source) => ({ documentId: source.documentId, sha256: source.sha256 })),
+          note: options.deidentify ? 'DICOM de-identified (PS3.15 Basic Profile)' : undefined,
+        });
+        await rename();
+        published = true;
+      }),
+  };
+  const input = {
+    studies,
+    reports,
+    summaryPdf,
+    inSummary: summaryPdf ? others : [],
+    deidentify: options.deidentify,
+    ...write,
+  };
   try {
-    packet = await writeSecondOpinionFolder({
-      outDir: out,
-      studies,
-      reports,
-      deidentify: options.deidentify,
-      publish: (rename) =>
-        vault.db.transaction(async (tx) => {
-          disclosureId = await recordDisclosure(tx, {
-            purpose: request.purpose,
-            recipient: request.recipient,
-            packetKind: 'second-opinion-folder',
-            documents: resolved.sources.map((source) => ({ documentId: source.documentId, sha256: source.sha256 })),
-            note: options.deidentify ? 'DICOM de-identified (PS3.15 Basic Profile)' : undefined,
-          });
-          await rename();
-          published = true;
-        }),
-    });
+    packet = options.zip
+      ? await writeSecondOpinionZip({ outFile: out, ...input })
+      : await writeSecondOpinionFolder({ outDir: out, ...input });
   } catch (error) {
     // The rename happened but the commit did not: the packet goes, as its record did.
     if (published) await rm(out, { recursive: true, force: true });
@@ -104,9 +168,24 @@ export async function writeSecondOpinionPacket(
     studies: studies.length,
     instances,
     reports: reports.length,
+    summary: summaryPdf !== undefined,
     files: packet.files.length,
     warnings: [...warnings, ...packet.warnings],
   };
+}
+
+/** SUMMARY.PDF: every chosen record laid out as the appeal packet is, without the letter, stamped. */
+async function summary(vault: Vault, resolved: ResolvedPacket, options: SecondOpinionOptions): Promise<Buffer> {
+  const { doc, fonts, plan } = await assemblePacket(vault, resolved, {
+    letter: false,
+    signal: options.signal,
+    onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, phase: 'summary' })),
+  });
+  const bytes = await finishPacketPdf(doc, fonts, resolved.request, plan, {
+    title: 'Summary of records',
+    signal: options.signal,
+  });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 async function readBlob(vault: Vault, blobId: string): Promise<Buffer> {

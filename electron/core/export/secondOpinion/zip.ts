@@ -1,6 +1,14 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { buildPacket, stagingPathFor, syncFolder, type Packet, type PacketFile, type PacketInput } from './packet';
+import {
+  buildPacket,
+  stagingPathFor,
+  syncFolder,
+  type Packet,
+  type PacketFile,
+  type PacketInput,
+  type PacketWriteOptions,
+} from './packet';
 
 /**
  * The packet as a zip: the same files under the same names, stored (not compressed — DICOM
@@ -34,9 +42,15 @@ function dosDateTime(date: Date): { time: number; day: number } {
 
 /** The zip's bytes as a list of chunks (file contents are not copied). */
 export function zipChunks(files: readonly PacketFile[], when = new Date()): Buffer[] {
+  const { entries, trailer } = zipParts(files, when);
+  return [...entries.flat(), ...trailer];
+}
+
+/** The zip's bytes: each file's local header, name and contents, then the central directory. */
+export function zipParts(files: readonly PacketFile[], when = new Date()): { entries: Buffer[][]; trailer: Buffer[] } {
   if (files.length > 0xffff) throw new Error('The packet has too many files for a zip; write it as a folder.');
   const { time, day } = dosDateTime(when);
-  const chunks: Buffer[] = [];
+  const entries: Buffer[][] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const file of files) {
@@ -68,7 +82,7 @@ export function zipChunks(files: readonly PacketFile[], when = new Date()): Buff
     entry.writeUInt16LE(name.length, 28);
     entry.writeUInt32LE(0, 38); // external attributes: a plain file
     entry.writeUInt32LE(offset, 42);
-    chunks.push(local, name, file.bytes);
+    entries.push([local, name, file.bytes]);
     central.push(entry, name);
     offset += local.length + name.length + file.bytes.length;
     if (offset > 0xffffffff) throw new Error('The packet is larger than 4 GiB; write it as a folder.');
@@ -80,27 +94,38 @@ export function zipChunks(files: readonly PacketFile[], when = new Date()): Buff
   end.writeUInt16LE(files.length, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
-  return [...chunks, ...central, end];
+  return { entries, trailer: [...central, end] };
 }
 
-export interface SecondOpinionZipOptions extends PacketInput {
+export interface SecondOpinionZipOptions extends PacketInput, PacketWriteOptions {
   /** The zip file to create; it must not exist yet. */
   outFile: string;
 }
 
-/** Writes the packet as a zip: to a temporary file beside `outFile`, synced, then renamed into place. */
+/**
+ * Writes the packet as a zip: to a temporary file beside `outFile`, synced, then renamed into
+ * place (through `publish`, as the folder is).
+ */
 export async function writeSecondOpinionZip(options: SecondOpinionZipOptions): Promise<Packet> {
   const temporary = await stagingPathFor(options.outFile);
   const packet = await buildPacket(options);
   try {
+    const { entries, trailer } = zipParts(packet.files);
     const handle = await open(temporary, 'wx');
     try {
-      for (const chunk of zipChunks(packet.files)) await handle.write(chunk);
+      for (const [n, entry] of entries.entries()) {
+        options.signal?.throwIfAborted();
+        for (const chunk of entry) await handle.write(chunk);
+        options.onFileWritten?.(n + 1, entries.length);
+      }
+      for (const chunk of trailer) await handle.write(chunk);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temporary, options.outFile);
+    options.signal?.throwIfAborted();
+    const move = () => rename(temporary, options.outFile);
+    await (options.publish ? options.publish(move) : move());
     await syncFolder(dirname(options.outFile));
   } catch (error) {
     await rm(temporary, { force: true });
