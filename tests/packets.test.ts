@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDict, PDFDocument, PDFName, PDFRef, degrees } from 'pdf-lib';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
 import type { DisclosureRecord, PacketPlan } from '../shared/packets';
@@ -22,6 +21,7 @@ import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
 import { claimsBundle } from './support/fhirFixtures';
 import { makePng, tempDir } from './support/fixtures';
+import { pageTexts } from './support/pdfText';
 import { PASSPHRASE } from './support/vault';
 
 const PATIENT = 'Jane Q. Doe';
@@ -49,22 +49,6 @@ async function embeddedFontPdf(pages: string[]): Promise<Buffer> {
   for (const text of pages) doc.addPage([612, 792]).drawText(text, { x: 56, y: 700, size: 14, font });
   doc.getPage(1).setRotation(degrees(90)); // as a scan turned by the patient is stored
   return Buffer.from(await doc.save());
-}
-
-async function pageTexts(bytes: Buffer): Promise<string[]> {
-  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 }).promise;
-  const texts: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    texts.push(
-      content.items
-        .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : ''))
-        .join('')
-        .replace(/[ \t]+/g, ' '),
-    );
-  }
-  await pdf.destroy();
-  return texts;
 }
 
 function appealArgs(out: string, documentIds: string[], ...extra: string[]): string[] {
@@ -445,6 +429,71 @@ describe('medvault export appeal', () => {
       await vault.close();
     }
   });
+});
+
+describe('medvault export new-provider', () => {
+  it('writes the one-PDF packet with the general cover and logs the purpose new-provider', async () => {
+    const out = join(root, 'new-provider.pdf');
+    const result = await cli([
+      'export',
+      'new-provider',
+      '--out',
+      out,
+      '--ids',
+      [ids.pdf, ids.ccda, ids.therapy].join(','),
+      '--patient-name',
+      PATIENT,
+      '--dob',
+      DOB,
+      '--recipient-name',
+      'Dr. Newman',
+      '--recipient-org',
+      'Family Practice',
+      '--json',
+    ]);
+    expect(result.code, describeRun(result)).toBe(0);
+    const written = parseJson<PacketPlan & { disclosureId: string }>(result);
+    expect(written.purpose).toBe('new-provider');
+    expect(written.items.map((item) => item.documentId)).toEqual([ids.pdf, ids.ccda]);
+    const texts = await pageTexts(await readFile(out));
+    expect(texts).toHaveLength(written.totalPages);
+    const cover = texts.slice(0, written.coverPages).join('\n');
+    for (const expected of ['New provider', 'The records listed below are enclosed.', PATIENT, DOB, 'Dr. Newman']) {
+      expect(cover).toContain(expected);
+    }
+    expect(cover).not.toMatch(/Appeal of a denied claim|Member ID|Claim number/);
+    texts.forEach((text, index) =>
+      expect(text).toContain(`${PATIENT} · DOB ${DOB} · page ${index + 1} of ${texts.length}`),
+    );
+    expect(texts.join('\n')).not.toContain(THERAPY_MARKER);
+    const doc = await PDFDocument.load(await readFile(out), { updateMetadata: false });
+    expect(doc.getSubject()).toBe('New provider');
+
+    const log = await disclosures();
+    const record = log.find((r) => r.id === written.disclosureId);
+    expect(record).toMatchObject({
+      purpose: 'new-provider',
+      packetKind: 'appeal-pdf',
+      recipient: { name: 'Dr. Newman', organisation: 'Family Practice', address: '' },
+    });
+    expect(record!.documents.map((d) => [d.documentId, d.sha256])).toEqual(
+      [ids.pdf, ids.ccda].map((id) => [id, fileSha.get(id)]),
+    );
+  }, 60_000);
+
+  it("refuses an appeal's options and a missing date of birth, writing nothing", async () => {
+    const before = (await disclosures()).length;
+    const out = join(root, 'refused.pdf');
+    const base = ['export', 'new-provider', '--out', out, '--ids', ids.pdf, '--patient-name', PATIENT];
+    const claim = await cli([...base, '--dob', DOB, '--claim', 'CLM-1']);
+    expect(claim.code).toBe(1);
+    expect(claim.stderr).toMatch(/--claim is for an appeal packet/);
+    const noDob = await cli(base);
+    expect(noDob.code).toBe(1);
+    expect(noDob.stderr).toMatch(/--dob/);
+    expect(await readdir(root)).not.toContain('refused.pdf');
+    expect(await disclosures()).toHaveLength(before);
+  }, 30_000);
 });
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; records end in CRLF. */

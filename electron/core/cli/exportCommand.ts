@@ -1,11 +1,13 @@
 /**
- * `medvault export appeal …` (one PDF for an insurance appeal) and `medvault disclosures`
- * (the log of every packet made). Arguments are checked before the slow unlock.
+ * `medvault export appeal …` (one PDF for an insurance appeal), `export new-provider …` (the same
+ * PDF with a general cover), `export second-opinion …` (a disc-style folder or zip) and
+ * `medvault disclosures` (the log of every packet made). Arguments are checked before the slow
+ * unlock.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isIsoDate } from '../../../shared/documents';
-import type { PacketRequest } from '../../../shared/packets';
+import type { PacketProgress, PacketRequest } from '../../../shared/packets';
 import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
 import { getOwner } from '../documents/owner';
 import { MedvaultError, describeIoError } from '../errors';
@@ -33,6 +35,7 @@ export interface ExportValues {
   json?: boolean;
   csv?: string;
   deidentify?: boolean;
+  zip?: boolean;
 }
 
 export interface ExportIo {
@@ -42,6 +45,10 @@ export interface ExportIo {
 
 const APPEAL_USAGE =
   'Usage: medvault export appeal --out FILE.pdf --ids ID,ID,... --dob YYYY-MM-DD [--patient-name N] [--statement S | --statement-file F] …';
+const NEW_PROVIDER_USAGE =
+  'Usage: medvault export new-provider --out FILE.pdf --ids ID,ID,... --dob YYYY-MM-DD [--patient-name N] [--recipient-name N] …';
+/** Options that only an appeal's cover letter uses. */
+const APPEAL_ONLY = ['member-id', 'claim', 'dates-of-service', 'denial-date', 'statement', 'statement-file'] as const;
 
 /** The request as far as it can be built without the vault; the patient's name may come from its owner. */
 export async function appealRequestFrom(
@@ -49,10 +56,19 @@ export async function appealRequestFrom(
   values: ExportValues,
 ): Promise<{ request: PacketRequest; out: string }> {
   if (args.length === 0) throw new MedvaultError('invalid-argument', APPEAL_USAGE);
-  if (args[0] !== 'appeal' || args.length !== 1) {
-    throw new MedvaultError('invalid-argument', `Unknown packet "${args.join(' ')}". ${APPEAL_USAGE}`);
+  if (!['appeal', 'new-provider'].includes(args[0]!) || args.length !== 1) {
+    throw new MedvaultError(
+      'invalid-argument',
+      `Unknown packet "${args.join(' ')}": appeal, new-provider or second-opinion. ${APPEAL_USAGE}`,
+    );
   }
-  if (!values.out) throw new MedvaultError('invalid-argument', `--out FILE.pdf is needed. ${APPEAL_USAGE}`);
+  const appeal = args[0] === 'appeal';
+  const usage = appeal ? APPEAL_USAGE : NEW_PROVIDER_USAGE;
+  if (!appeal) {
+    const given = APPEAL_ONLY.find((option) => values[option] !== undefined);
+    if (given) throw new MedvaultError('invalid-argument', `--${given} is for an appeal packet. ${usage}`);
+  }
+  if (!values.out) throw new MedvaultError('invalid-argument', `--out FILE.pdf is needed. ${usage}`);
   if (!values.out.toLowerCase().endsWith('.pdf')) {
     throw new MedvaultError('invalid-argument', '--out needs a file name ending in .pdf.');
   }
@@ -60,7 +76,7 @@ export async function appealRequestFrom(
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean);
-  if (ids.length === 0) throw new MedvaultError('invalid-argument', `--ids ID,ID,... is needed. ${APPEAL_USAGE}`);
+  if (ids.length === 0) throw new MedvaultError('invalid-argument', `--ids ID,ID,... is needed. ${usage}`);
   if (!values.dob || !isIsoDate(values.dob)) {
     throw new MedvaultError('invalid-argument', "--dob needs the patient's date of birth as YYYY-MM-DD.");
   }
@@ -78,6 +94,7 @@ export async function appealRequestFrom(
       throw describeIoError(error, `the statement file ${values['statement-file']}`);
     }
   }
+  if (!appeal) return { out: resolve(values.out), request: requestFrom(values, 'new-provider', ids) };
   return {
     out: resolve(values.out),
     request: {
@@ -169,11 +186,17 @@ function requestFrom(values: ExportValues, purpose: PacketRequest['purpose'], id
 }
 
 const SECOND_OPINION_USAGE =
-  'Usage: medvault export second-opinion --out FOLDER --ids ID,ID,... [--deidentify] [--recipient-name N] …';
+  'Usage: medvault export second-opinion --out FOLDER|FILE.zip --ids ID,ID,... [--zip] [--dob YYYY-MM-DD] [--patient-name N] [--deidentify] [--recipient-name N] …';
 
-/** `export second-opinion`: checked before the unlock, like the appeal. */
-export function secondOpinionRequestFrom(values: ExportValues): { request: PacketRequest; out: string } {
+/**
+ * `export second-opinion`: checked before the unlock, like the appeal. A zip when asked with
+ * `--zip` or when `--out` ends in .zip.
+ */
+export function secondOpinionRequestFrom(values: ExportValues): { request: PacketRequest; out: string; zip: boolean } {
   if (!values.out) throw new MedvaultError('invalid-argument', `--out FOLDER is needed. ${SECOND_OPINION_USAGE}`);
+  if (values.dob !== undefined && !isIsoDate(values.dob)) {
+    throw new MedvaultError('invalid-argument', "--dob needs the patient's date of birth as YYYY-MM-DD.");
+  }
   const ids = (values.ids ?? '')
     .split(',')
     .map((id) => id.trim())
@@ -183,33 +206,45 @@ export function secondOpinionRequestFrom(values: ExportValues): { request: Packe
   return {
     out: resolve(values.out),
     request: requestFrom(values, 'second-opinion', ids),
+    zip: values.zip === true || values.out.toLowerCase().endsWith('.zip'),
   };
 }
 
-/** Writes the disc-style folder; Ctrl-C cancels it and leaves nothing behind. */
+/**
+ * Writes the disc-style folder or zip; Ctrl-C cancels it and leaves nothing behind. The summary
+ * PDF's name defaults to the vault's owner; without a name or --dob it is left out, with a note.
+ */
 export async function exportSecondOpinion(
   vault: Vault,
-  prepared: { request: PacketRequest; out: string },
+  prepared: { request: PacketRequest; out: string; zip: boolean },
   values: ExportValues,
   io: ExportIo,
 ): Promise<number> {
+  const { request } = prepared;
+  if (!request.patient.name && !values.deidentify) {
+    request.patient.name = (await vault.db.read((q) => getOwner(q)))?.name ?? '';
+  }
   const controller = new AbortController();
   const onSigint = () => {
     io.err('\nCancelling the packet…');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const showProgress = !values.json && process.stderr.isTTY;
   try {
-    const result = await writeSecondOpinionPacket(vault, prepared.request, {
+    const result = await writeSecondOpinionPacket(vault, request, {
       out: prepared.out,
       deidentify: values.deidentify === true,
+      zip: prepared.zip,
       signal: controller.signal,
+      onProgress: showProgress ? (p) => process.stderr.write(`\r${secondOpinionProgress(p)}\x1b[K`) : undefined,
     });
+    if (showProgress) process.stderr.write('\r\x1b[K');
     if (values.json) io.out(JSON.stringify(result));
     else {
       io.out(
         [
-          `Wrote ${result.studies} ${result.studies === 1 ? 'study' : 'studies'} (${result.instances} DICOM files) and ${result.reports} report${result.reports === 1 ? '' : 's'} to ${result.out}, with a DICOMDIR, README.TXT, INDEX.HTM and MANIFEST.`,
+          `Wrote ${result.studies} ${result.studies === 1 ? 'study' : 'studies'} (${result.instances} DICOM files), ${result.reports} report${result.reports === 1 ? '' : 's'}${result.summary ? ' and a summary PDF' : ''} to ${prepared.zip ? 'the zip ' : ''}${result.out}, with a DICOMDIR, README.TXT, INDEX.HTM and MANIFEST.`,
           ...result.warnings.map((warning) => `note: ${warning}`),
           `Recorded in the disclosure log (${result.disclosureId}).`,
         ].join('\n'),
@@ -217,6 +252,7 @@ export async function exportSecondOpinion(
     }
     return 0;
   } catch (error) {
+    if (showProgress) process.stderr.write('\r\x1b[K');
     if (controller.signal.aborted) {
       io.err('The packet was cancelled; nothing was written.');
       return 130;
@@ -225,6 +261,13 @@ export async function exportSecondOpinion(
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+function secondOpinionProgress(p: PacketProgress): string {
+  if (p.phase === 'writing') return `Writing ${p.filesDone ?? 0}/${p.filesTotal ?? 0} files`;
+  if (p.phase === 'summary')
+    return `Summary PDF: ${p.documentsDone}/${p.documentsTotal} documents, ${p.pagesDone} pages`;
+  return `Reading ${p.documentsDone}/${p.documentsTotal} documents`;
 }
 
 export async function disclosuresCommand(vault: Vault, values: ExportValues, io: ExportIo): Promise<number> {

@@ -65,10 +65,17 @@ Commands:
                                         an appeal packet: one PDF (cover letter, index, the
                                         documents in this order), recorded in the disclosure log;
                                         the name defaults to the vault's owner
-  export second-opinion --out FOLDER --ids ID,ID,... [--deidentify] [--recipient-name N]
-         [--recipient-org O] [--include-psychotherapy-notes] [--include-not-covered] [--json]
-                                        a disc-style folder (IHE PDI) of the studies' DICOM files
-                                        and the PDF reports, recorded in the disclosure log
+  export new-provider --out FILE.pdf --ids ID,ID,... --dob YYYY-MM-DD [--patient-name N]
+         [--recipient-name N] [--recipient-org O] [--recipient-address A]
+         [--include-psychotherapy-notes] [--include-not-covered] [--json]
+                                        the same one PDF with a general cover, for a new provider
+  export second-opinion --out FOLDER|FILE.zip --ids ID,ID,... [--zip] [--dob YYYY-MM-DD]
+         [--patient-name N] [--deidentify] [--recipient-name N] [--recipient-org O]
+         [--include-psychotherapy-notes] [--include-not-covered] [--json]
+                                        a disc-style folder or zip (IHE PDI) of the studies' DICOM
+                                        files, the PDF reports and a summary PDF of every record
+                                        (needs the name and --dob; none when de-identified),
+                                        recorded in the disclosure log
   disclosures [--json] [--csv FILE]     every packet made: when, to whom, why, which documents
   ocr [--json]                          read the text of the images and PDFs still waiting for OCR
   verify [--json]                       check the database and every file's integrity
@@ -133,6 +140,7 @@ const OPTIONS = {
   'include-psychotherapy-notes': { type: 'boolean' },
   'include-not-covered': { type: 'boolean' },
   deidentify: { type: 'boolean' },
+  zip: { type: 'boolean' },
   csv: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
