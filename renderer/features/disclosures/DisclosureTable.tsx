@@ -84,9 +84,10 @@ function DisclosureRows({
   const detailsId = useId();
   const { recipient } = record;
 
-  // A click anywhere on the row opens it too, except on a control of its own.
+  // A click anywhere on the row opens it too, except on a control of its own or to select text.
   const onRowClick = (event: MouseEvent<HTMLTableRowElement>) => {
     if ((event.target as HTMLElement).closest('button, a, input')) return;
+    if (window.getSelection()?.toString()) return;
     onToggle();
   };
 
