@@ -193,6 +193,10 @@ describe('medvault export second-opinion', () => {
     expect(texts[0]).toContain(`Patient: ${NAME}`);
     expect(texts[0]).toContain(`Date of birth: ${DOB}`);
     for (const document of [ct, report, allergies]) expect(texts[0]).toContain(document.title);
+    // The index's page numbers are the stamped ones: the text record is where its row says.
+    const row = texts[0]!.split('\n').find((line) => line.includes(allergies.title))!;
+    const page = Number(/(\d+)\s*$/.exec(row.trim())?.[1]);
+    expect(texts[page - 1]).toContain(ALLERGY_MARKER);
     const all = texts.join('\n');
     expect(all).not.toContain('Sincerely');
     expect(all).toContain(ALLERGY_MARKER);
