@@ -19,6 +19,8 @@ export function focusableIn(container: HTMLElement): HTMLElement[] {
 /** Keeps Tab and Shift+Tab inside `container` (call from its keydown handler). */
 export function trapTab(event: KeyboardEvent | React.KeyboardEvent, container: HTMLElement): void {
   if (event.key !== 'Tab') return;
+  // React bubbles a portaled dialog's keys through its parent surface: that dialog keeps its own.
+  if (event.target instanceof Node && !container.contains(event.target)) return;
   const items = focusableIn(container);
   if (items.length === 0) {
     event.preventDefault();
@@ -37,6 +39,9 @@ export function trapTab(event: KeyboardEvent | React.KeyboardEvent, container: H
   }
 }
 
+/** Modal surfaces open now: a dialog over a whole-window viewer must not wake the app when it closes. */
+let openSurfaces = 0;
+
 /**
  * While a modal surface (a dialog, a whole-window viewer) is open: the app behind it is inert, and
  * focus goes back where it was when it closes.
@@ -45,9 +50,11 @@ export function useInertApp(): void {
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const app = document.getElementById('root');
+    openSurfaces++;
     app?.setAttribute('inert', '');
     return () => {
-      app?.removeAttribute('inert');
+      openSurfaces--;
+      if (openSurfaces === 0) app?.removeAttribute('inert');
       if (previous && document.contains(previous)) previous.focus();
     };
   }, []); // only on open and close

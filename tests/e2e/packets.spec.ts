@@ -118,6 +118,11 @@ test('an appeal packet made in the UI: chosen, ordered, checked, written and log
   const dialog = page.getByTestId('sensitive-dialog');
   await expect(dialog).toContainText('outside the standard right of access (45 CFR §164.524)');
   await expect(dialog.getByRole('button', { name: 'Keep them out' })).toBeFocused();
+  // Tab stays in the dialog, though it sits inside the builder's own focus trap.
+  for (let n = 0; n < 4; n++) {
+    await page.keyboard.press('Tab');
+    expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+  }
   await shot(page, '82-packet-psychotherapy-warning');
   await dialog.getByRole('button', { name: 'Keep them out' }).click();
   await expect(rows).toHaveCount(6);

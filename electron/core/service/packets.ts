@@ -19,11 +19,15 @@ const PATIENT_NAME_SETTING = 'packetPatientName';
 const PATIENT_DOB_SETTING = 'packetPatientDob';
 
 /** The full path a packet goes to: the chosen folder and name, with the form's extension. */
-export async function packetTarget(output: Pick<PacketOutput, 'folder' | 'name'>, extension: string): Promise<string> {
+export async function packetTarget(
+  output: Pick<PacketOutput, 'folder' | 'name'>,
+  extension: string,
+  what = 'the packet',
+): Promise<string> {
   const name = output.name.trim();
   // A name, not a path: nothing may be written outside the folder the patient chose.
   if (!name || /[\\/]/.test(name) || name === '.' || name === '..' || [...name].some((char) => char < ' ')) {
-    throw new MedvaultError('invalid-argument', 'Give the packet a name without slashes.');
+    throw new MedvaultError('invalid-argument', `Give ${what} a name without slashes.`);
   }
   const folder = resolve(output.folder);
   const info = await stat(folder).catch(() => null);
@@ -145,7 +149,7 @@ async function rememberPatient(vault: Vault, request: PacketRequest): Promise<vo
 }
 
 export async function saveDisclosureLog(vault: Vault, output: { folder: string; name: string }): Promise<string> {
-  const path = await packetTarget(output, '.csv');
+  const path = await packetTarget(output, '.csv', 'the file');
   const records = await vault.db.read((q) => listDisclosures(q));
   try {
     await writeFile(path, disclosuresCsv(records), { flag: 'wx' });
