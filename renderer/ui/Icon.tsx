@@ -27,6 +27,7 @@ const PATHS = {
   rotate: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
   sidebar: 'M4 5h16v14H4zM9 5v14',
   expand: 'M14 4h6v6M20 4l-7 7M10 20H4v-6M4 20l7-7',
+  star: 'M12 3.5l2.6 5.4 5.9.8-4.3 4.1 1 5.9L12 16.9l-5.2 2.8 1-5.9-4.3-4.1 5.9-.8z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

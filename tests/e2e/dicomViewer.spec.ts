@@ -21,7 +21,8 @@ import {
   type ViewerStudy,
 } from '../support/viewerFixtures';
 import { expect, test, type RunningApp } from './support/app';
-import { createVault, shot, watchForPageErrors } from './support/ui';
+import { shot, watchForPageErrors } from './support/ui';
+import { importViewerStudy, openViewer } from './support/viewer';
 
 let fixtureRoot: string;
 let study: ViewerStudy;
@@ -37,23 +38,8 @@ test.afterAll(async () => {
 
 /** Creates the vault, imports the study's folder, and opens the study in the viewer. */
 async function openStudy(page: Page, app: RunningApp): Promise<void> {
-  await createVault(page, app.openUrl);
-  await page.getByRole('button', { name: 'Import…' }).first().click();
-  const dialog = page.getByTestId('import-dialog');
-  await dialog.getByLabel('Folder', { exact: true }).fill(study.dir);
-  await dialog.getByRole('button', { name: 'Go' }).click();
-  await dialog.getByLabel('Select everything in this folder').check();
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('import-report').locator('[data-count=failed] dd')).toHaveText('0');
-  await page.getByRole('button', { name: 'Done' }).click();
-  await page
-    .getByTestId('document-table')
-    .getByRole('row', { name: /Viewer test study/ })
-    .click();
-  await expect(page.getByTestId('study-summary')).toBeVisible();
-  await page.getByRole('button', { name: 'Open viewer' }).click();
-  await expect(page.getByTestId('dicom-viewer')).toBeVisible();
+  await importViewerStudy(page, app, study.dir);
+  await openViewer(page);
 }
 
 async function selectSeries(page: Page, seriesNumber: number, label: string): Promise<void> {

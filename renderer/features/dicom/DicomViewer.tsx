@@ -1,7 +1,7 @@
 import type { Image } from 'cornerstone-core';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { createPortal } from 'react-dom';
-import type { DicomSeriesView, DicomStudyView } from '../../../shared/dicom';
+import type { DicomSeriesView, DicomStudyView, KeyImage } from '../../../shared/dicom';
 import { useApi } from '../../api';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
@@ -19,7 +19,11 @@ import {
   keyAction,
   personName,
   firstImageSeries,
+  isKeyImage,
+  keyImageOf,
+  placeKeyImages,
   prefetchOrder,
+  stackIndexOf,
   startIndex,
   type StackEntry,
 } from './viewerModel';
@@ -55,6 +59,10 @@ const TOOLS: { id: Tool; label: string }[] = [
   { id: 'length', label: 'Length' },
 ];
 
+/** Said where key images are marked: why the patient would mark one. */
+const KEY_IMAGES_NOTE =
+  'Key images are what packets show of this study (without any, the middle image of each series).';
+
 function seriesLabel(series: DicomSeriesView): string {
   const number = series.seriesNumber !== null ? `Series ${series.seriesNumber}` : 'Series';
   return [number, series.description ?? series.modality].filter(Boolean).join(': ');
@@ -86,6 +94,12 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
   const [line, setLine] = useState<{ from: Point; to: Point } | null>(null);
   const [renderTick, setRenderTick] = useState(0);
   const [firstDrawn, setFirstDrawn] = useState(false);
+  /** Kept apart from the study: a change must not rebuild the stack (and move the patient). */
+  const [keyImages, setKeyImages] = useState<KeyImage[]>([]);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [keyBusy, setKeyBusy] = useState(false);
+  /** A key image to show once its series' stack is built (a jump from the list to another series). */
+  const pendingJump = useRef<KeyImage | null>(null);
   const root = useRef<HTMLDivElement>(null);
   const element = useRef<HTMLDivElement>(null);
   const direction = useRef<1 | -1>(1);
@@ -98,6 +112,7 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
       if (!current) return;
       if (!result.ok) return setLoadError(result.error.message);
       setStudy(result.value);
+      setKeyImages(result.value.keyImages);
       setSeriesIndex(firstImageSeries(result.value.series));
     });
     loadCornerstone().then(
@@ -146,10 +161,12 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
     };
   }, [cornerstone]);
 
-  // A new series opens at its start slice with the file's own window.
+  // A new series opens at its start slice (or the key image jumped to) with the file's own window.
   useEffect(() => {
     freshViewport.current = true;
-    setIndex(startIndex(stack));
+    const jump = pendingJump.current ? stackIndexOf(stack, pendingJump.current) : -1;
+    pendingJump.current = null;
+    setIndex(jump >= 0 ? jump : startIndex(stack));
     setPlaying(false);
     setLine(null);
   }, [stack]);
@@ -213,6 +230,38 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
     const timer = setInterval(() => setIndex((current) => (current + 1) % stack.length), 1000 / fps);
     return () => clearInterval(timer);
   }, [playing, fps, stack.length]);
+
+  const shownIsKey = isKeyImage(keyImages, shown);
+  const canMark = status === 'ready' && shown !== null && shown.imageId !== null;
+
+  /** Marks or unmarks the image on screen; the core's list comes back in marking order. */
+  const toggleKeyImage = useCallback(() => {
+    if (!canMark || !shown || keyBusy) return;
+    setKeyBusy(true);
+    const marked = !isKeyImage(keyImages, shown);
+    void api.setKeyImage({ id: documentId, ...keyImageOf(shown), marked }).then((result) => {
+      setKeyBusy(false);
+      if (!result.ok) return setKeyError(result.error.message);
+      setKeyError(null);
+      setKeyImages(result.value.keyImages);
+    });
+  }, [api, documentId, canMark, shown, keyImages, keyBusy]);
+
+  const jumpTo = useCallback(
+    (key: KeyImage, toSeries: number) => {
+      if (toSeries === seriesIndex) {
+        const at = stackIndexOf(stack, key);
+        if (at >= 0) {
+          direction.current = at >= index ? 1 : -1;
+          setIndex(at);
+        }
+        return;
+      }
+      pendingJump.current = key;
+      setSeriesIndex(toSeries);
+    },
+    [seriesIndex, stack, index],
+  );
 
   const updateViewport = useCallback(
     (change: (viewport: NonNullable<ReturnType<CornerstoneApi['getViewport']>>) => void) => {
@@ -364,11 +413,14 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
         return updateViewport((viewport) => void (viewport.rotation = (viewport.rotation + 90) % 360));
       case 'play':
         return setPlaying((value) => !value && stack.length > 1);
+      case 'key':
+        return toggleKeyImage();
       case 'close':
         return onClose();
     }
   };
 
+  const placed = useMemo(() => placeKeyImages(study?.series ?? [], keyImages), [study, keyImages]);
   const data = image?.data;
   const patient = personName(data?.string('x00100010') ?? study?.summary?.patientName);
   const patientId = data?.string('x00100020') ?? study?.summary?.patientId ?? '';
@@ -486,6 +538,20 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
             ))}
           </select>
         </div>
+        <button
+          type="button"
+          className="dicom-key-toggle"
+          aria-label="Mark as key image"
+          aria-pressed={shownIsKey}
+          aria-keyshortcuts="K"
+          title={`Mark as key image (K). ${KEY_IMAGES_NOTE}`}
+          // Not `disabled`: a button that is disabled while focused (a save, a slice without pixels) drops the focus.
+          aria-disabled={!canMark}
+          onClick={toggleKeyImage}
+          data-testid="key-image-toggle"
+        >
+          <Icon name="star" className={shownIsKey ? 'filled' : undefined} /> Key image
+        </button>
         <button type="button" aria-pressed={showTags} onClick={() => setShowTags((value) => !value)}>
           Tags
         </button>
@@ -502,10 +568,38 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
               documentId={documentId}
               series={item}
               label={seriesLabel(item)}
+              keyImages={placed.filter((place) => place.seriesIndex === itemIndex).length}
               active={itemIndex === seriesIndex}
               onSelect={() => setSeriesIndex(itemIndex)}
             />
           ))}
+          <section className="dicom-key-list" aria-labelledby="dicom-key-heading" data-testid="key-image-list">
+            <h3 id="dicom-key-heading">Key images ({placed.length})</h3>
+            <p>{KEY_IMAGES_NOTE}</p>
+            {keyError && (
+              <p className="dicom-key-error" role="alert">
+                {keyError}
+              </p>
+            )}
+            {placed.length > 0 && (
+              <ol>
+                {placed.map((place) => (
+                  <li key={`${place.key.sopInstanceUid}:${place.key.frame}`}>
+                    <button
+                      type="button"
+                      aria-current={
+                        place.seriesIndex === seriesIndex && isKeyImage([place.key], shown) ? 'true' : undefined
+                      }
+                      onClick={() => jumpTo(place.key, place.seriesIndex)}
+                    >
+                      {`Series ${place.series.seriesNumber ?? place.seriesIndex + 1}, image ${place.instanceNumber ?? '?'}`}
+                      {place.frame !== null ? `, frame ${place.frame + 1}` : ''}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
         </nav>
         <div className="dicom-main">
           <div
@@ -564,6 +658,11 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
                     ? `, frame ${shown.frame + 1} of ${shown.frames}`
                     : ''}
                 </div>
+              </div>
+            )}
+            {status === 'ready' && shownIsKey && (
+              <div className="dicom-key-marker" data-testid="key-image-marker">
+                <Icon name="star" className="filled" /> Key image
               </div>
             )}
             {status === 'ready' && lineOnCanvas && (

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DicomSeriesView } from '../../../shared/dicom';
+import { Icon } from '../../ui/Icon';
 import type { CornerstoneApi } from './loadCornerstone';
 import { buildStack } from './viewerModel';
 
@@ -9,6 +10,7 @@ export function SeriesThumbnail({
   documentId,
   series,
   label,
+  keyImages,
   active,
   onSelect,
 }: {
@@ -17,6 +19,8 @@ export function SeriesThumbnail({
   documentId: string;
   series: DicomSeriesView;
   label: string;
+  /** How many of the series' images are marked as key images. */
+  keyImages: number;
   active: boolean;
   onSelect: () => void;
 }) {
@@ -58,6 +62,13 @@ export function SeriesThumbnail({
     >
       <div className="dicom-thumb-image" ref={element}>
         {state === 'none' && <span>{imageId ? 'No preview' : 'Report'}</span>}
+        {keyImages > 0 && (
+          <b className="dicom-thumb-keys" data-testid="series-key-images">
+            <Icon name="star" className="filled" />
+            {keyImages}
+            <span className="visually-hidden">{keyImages === 1 ? ' key image' : ' key images'}</span>
+          </b>
+        )}
       </div>
       <span className="dicom-thumb-label">{label}</span>
       <span className="dicom-thumb-count">

@@ -10,7 +10,11 @@ import {
   keyAction,
   personName,
   firstImageSeries,
+  isKeyImage,
+  keyImageOf,
+  placeKeyImages,
   prefetchOrder,
+  stackIndexOf,
   startIndex,
 } from './viewerModel';
 
@@ -100,6 +104,28 @@ describe('windows', () => {
   });
 });
 
+describe('key images', () => {
+  it('knows which stack entry is marked, frame by frame, and where each key image is', () => {
+    const stack = buildStack('', 'abcd1234', series([instance(0), instance(1, { frames: 3 })]));
+    const keys = [
+      { sopInstanceUid: '1.2.1', frame: 2 },
+      { sopInstanceUid: '1.2.0', frame: 0 },
+      { sopInstanceUid: '9.9', frame: 0 },
+    ];
+    expect(stack.map((entry) => isKeyImage(keys, entry))).toEqual([true, false, false, true]);
+    expect(isKeyImage(keys, null)).toBe(false);
+    expect(keyImageOf(stack[0]!)).toEqual({ sopInstanceUid: '1.2.0', frame: 0 });
+    expect(keyImageOf(stack[2]!)).toEqual({ sopInstanceUid: '1.2.1', frame: 1 });
+    expect(keys.map((key) => stackIndexOf(stack, key))).toEqual([3, 0, -1]);
+    const other = { ...series([instance(5)]), seriesInstanceUid: '1.3' };
+    const placed = placeKeyImages([other, series([instance(0), instance(1, { frames: 3 })])], keys);
+    expect(placed.map((p) => [p.seriesIndex, p.instanceNumber, p.frame, p.frames])).toEqual([
+      [1, 2, 2, 3],
+      [1, 1, null, 1],
+    ]);
+  });
+});
+
 describe('keys', () => {
   it('maps arrows, pages, ends and letters', () => {
     expect(keyAction('ArrowDown', 200)).toEqual({ kind: 'move', by: 1 });
@@ -111,6 +137,8 @@ describe('keys', () => {
     expect(keyAction('i', 5)).toEqual({ kind: 'invert' });
     expect(keyAction(' ', 5)).toEqual({ kind: 'play' });
     expect(keyAction('Escape', 5)).toEqual({ kind: 'close' });
+    expect(keyAction('k', 5)).toEqual({ kind: 'key' });
+    expect(keyAction('K', 5)).toEqual({ kind: 'key' });
     expect(keyAction('x', 5)).toBeNull();
   });
 });

@@ -3,12 +3,13 @@
  * keyboard map, window/level from a drag. No cornerstone, no DOM: unit-tested on their own.
  */
 import { documentFileUrl } from '../../../shared/api';
-import type { DicomSeriesView } from '../../../shared/dicom';
+import type { DicomSeriesView, KeyImage } from '../../../shared/dicom';
 
 export interface StackEntry {
   /** `wadouri:` + the absolute URL of the instance (with `frame=` for a frame of a multi-frame one); null without pixels. */
   imageId: string | null;
   position: number;
+  sopInstanceUid: string;
   instanceNumber: number | null;
   /** 0-based frame of a multi-frame instance; null for a single-frame one. */
   frame: number | null;
@@ -23,7 +24,12 @@ export function buildStack(origin: string, documentId: string, series: DicomSeri
   const stack: StackEntry[] = [];
   for (const instance of series.instances) {
     const url = `wadouri:${origin}${documentFileUrl(documentId, instance.position)}`;
-    const base = { position: instance.position, instanceNumber: instance.instanceNumber, frames: instance.frames };
+    const base = {
+      position: instance.position,
+      sopInstanceUid: instance.sopInstanceUid,
+      instanceNumber: instance.instanceNumber,
+      frames: instance.frames,
+    };
     if (!instance.hasPixels) stack.push({ ...base, imageId: null, frame: null });
     else if (instance.frames <= 1) stack.push({ ...base, imageId: url, frame: null });
     else
@@ -31,6 +37,54 @@ export function buildStack(origin: string, documentId: string, series: DicomSeri
         stack.push({ ...base, imageId: `${url}?frame=${frame}`, frame });
   }
   return stack;
+}
+
+/** The key image a stack entry would be: its instance and frame (0 for a single-frame instance). */
+export function keyImageOf(entry: StackEntry): KeyImage {
+  return { sopInstanceUid: entry.sopInstanceUid, frame: entry.frame ?? 0 };
+}
+
+export function isKeyImage(keyImages: readonly KeyImage[], entry: StackEntry | null): boolean {
+  if (!entry) return false;
+  const frame = entry.frame ?? 0;
+  return keyImages.some((key) => key.sopInstanceUid === entry.sopInstanceUid && key.frame === frame);
+}
+
+/** Where a key image is: its series (index in the study) and its place in that series' stack. */
+export interface KeyImagePlace {
+  key: KeyImage;
+  seriesIndex: number;
+  series: DicomSeriesView;
+  instanceNumber: number | null;
+  /** 0-based frame of a multi-frame instance; null for a single-frame one. */
+  frame: number | null;
+  frames: number;
+}
+
+/** The key images in marking order, each with its series and instance (those no longer in the study left out). */
+export function placeKeyImages(series: readonly DicomSeriesView[], keyImages: readonly KeyImage[]): KeyImagePlace[] {
+  return keyImages.flatMap((key) => {
+    for (const [seriesIndex, entry] of series.entries()) {
+      const instance = entry.instances.find((i) => i.sopInstanceUid === key.sopInstanceUid);
+      if (instance)
+        return [
+          {
+            key,
+            seriesIndex,
+            series: entry,
+            instanceNumber: instance.instanceNumber,
+            frame: instance.frames > 1 ? key.frame : null,
+            frames: instance.frames,
+          },
+        ];
+    }
+    return [];
+  });
+}
+
+/** The index in a stack of a key image's entry, or -1. */
+export function stackIndexOf(stack: readonly StackEntry[], key: KeyImage): number {
+  return stack.findIndex((entry) => entry.sopInstanceUid === key.sopInstanceUid && (entry.frame ?? 0) === key.frame);
 }
 
 export function clampIndex(index: number, length: number): number {
@@ -130,6 +184,7 @@ export type ViewerAction =
   | { kind: 'fit' }
   | { kind: 'play' }
   | { kind: 'rotate' }
+  | { kind: 'key' }
   | { kind: 'close' };
 
 /** Page Up/Down move by a tenth of the stack (at least one). */
@@ -161,6 +216,9 @@ export function keyAction(key: string, stackLength: number): ViewerAction | null
       return { kind: 'fit' };
     case ' ':
       return { kind: 'play' };
+    case 'k':
+    case 'K':
+      return { kind: 'key' };
     case 'Escape':
       return { kind: 'close' };
     default:
