@@ -7,7 +7,6 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../shared/api';
 import type { DicomSeriesView, DicomStudyView } from '../shared/dicom';
@@ -23,23 +22,13 @@ import { dispatch } from '../electron/core/service/dispatch';
 import type { Vault } from '../electron/core/vault/Vault';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';
+import { pageTexts } from './support/pdfText';
 import { PASSPHRASE, withNewVault } from './support/vault';
 import { STACK_LABEL, TRIMMED_LABEL, makeViewerStudy } from './support/viewerFixtures';
 
-async function pageTexts(bytes: Buffer): Promise<string[]> {
-  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 }).promise;
-  const texts: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    texts.push(
-      content.items
-        .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : ''))
-        .join('')
-        .replace(/\s+/g, ' '),
-    );
-  }
-  await pdf.destroy();
-  return texts;
+/** Each page's text on one line (the captions and sentences may wrap). */
+async function flatPageTexts(bytes: Buffer): Promise<string[]> {
+  return (await pageTexts(bytes)).map((text) => text.replace(/\s+/g, ' '));
 }
 
 /** A one-series, one-instance study of its own (another study's instance, for refusals). */
@@ -165,7 +154,7 @@ describe('key images', () => {
     };
     const out = join(root, 'keyed.pdf');
     const { plan } = await writeAppealPacket(vault, request, { out });
-    const texts = await pageTexts(await readFile(out));
+    const texts = await flatPageTexts(await readFile(out));
     expect(texts).toHaveLength(plan.totalPages);
     const [item] = plan.items;
     expect(item!.pageCount).toBe(4); // the summary and three key images
@@ -194,7 +183,7 @@ describe('key images', () => {
     };
     const out = join(root, 'middle.pdf');
     const { plan } = await writeAppealPacket(vault, request, { out });
-    const texts = await pageTexts(await readFile(out));
+    const texts = await flatPageTexts(await readFile(out));
     const [item] = plan.items;
     const pages = texts.slice(item!.firstPage - 1, item!.lastPage);
     expect(pages[0]).toContain(NO_KEY_IMAGES_SENTENCE);
