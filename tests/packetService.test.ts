@@ -230,9 +230,26 @@ describe('packets through the contract', () => {
     const names = await readdir(result.path);
     expect(names).toEqual(expect.arrayContaining(['DICOMDIR', 'DICOM', 'README.TXT', 'INDEX.HTM', 'MANIFEST', 'DOCS']));
     expect(result.files).toBeGreaterThanOrEqual(6);
+    expect(result.pages).toBeGreaterThanOrEqual(3); // the summary PDF: index, the study's page, the report
+    expect(await readdir(join(result.path, 'DOCS'))).toContain('SUMMARY.PDF');
     expect((await call<DisclosureRecord[]>('listDisclosures'))[0]).toMatchObject({
       purpose: 'second-opinion',
       packetKind: 'second-opinion-folder',
     });
+
+    // The same as one zip, its page list the summary's (no letter).
+    const zipRequest = request(ids, { purpose: 'second-opinion', appeal: undefined });
+    const zipOutput: PacketOutput = { form: 'zip', folder: out, name: 'For Dr Smith' };
+    const plan = await call<PacketPlan>('planPacket', { request: zipRequest, output: zipOutput });
+    expect(plan.coverPages).toBe(0);
+    const zipped = await write(zipRequest, zipOutput);
+    expect(zipped.ended, JSON.stringify(zipped.ended.payload)).toMatchObject({ name: 'packet-finished' });
+    const zipResult = (zipped.ended.payload as { result: PacketResult }).result;
+    expect(zipResult.path).toBe(join(out, 'For Dr Smith.zip'));
+    expect(zipResult.pages).toBe(plan.totalPages);
+    const zipBytes = await readFile(zipResult.path);
+    expect(zipBytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    expect(zipBytes.includes('DICOMDIR')).toBe(true);
+    expect((await call<DisclosureRecord[]>('listDisclosures'))[0]).toMatchObject({ packetKind: 'second-opinion-zip' });
   });
 });

@@ -248,11 +248,14 @@ test('a de-identified second-opinion disc folder made in the UI', async ({ page,
   await builder.getByLabel(/De-identify the imaging/).scrollIntoViewIfNeeded();
   await shot(page, '85-packet-disc-deidentify');
   await builder.getByRole('button', { name: 'Next' }).click();
-  await expect(builder.getByTestId('packet-plan').getByRole('row')).not.toHaveCount(0);
+  await expect(builder.getByText('No summary PDF is written: it would name you on every page.')).toBeVisible();
+  const planRows = builder.getByTestId('packet-plan').getByRole('row');
+  await expect(planRows).toHaveCount(3); // header, the study, the report: no pages without a summary
+  await expect(planRows.nth(0)).not.toContainText('Pages');
   await builder.getByRole('button', { name: 'Write the packet' }).click();
   const done = builder.getByTestId('packet-done');
   await expect(done).toBeVisible({ timeout: 60_000 });
-  await expect(done).toContainText('PDF reports cannot be de-identified reliably');
+  await expect(done).toContainText('a PDF cannot be de-identified reliably');
   await shot(page, '86-packet-disc-written');
 
   const disc = join(out, 'For Dr Alvarez');

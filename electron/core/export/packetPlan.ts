@@ -110,7 +110,7 @@ export async function resolvePacket(vault: Vault, request: PacketRequest): Promi
 export async function planPacket(
   vault: Vault,
   request: PacketRequest,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; letter?: boolean } = {},
 ): Promise<PacketPlan> {
   const resolved = await resolvePacket(vault, request);
   const { plan } = await assemblePacket(vault, resolved, options);

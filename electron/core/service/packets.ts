@@ -65,7 +65,8 @@ function checkRequest(request: PacketRequest, output: PacketOutput): void {
 
 export async function planVaultPacket(vault: Vault, request: PacketRequest, output: PacketOutput): Promise<PacketPlan> {
   checkOutput(output);
-  return planPacket(vault, request);
+  // A disc's page list is its summary PDF's: the appeal layout without the letter.
+  return planPacket(vault, request, { letter: output.form === 'pdf' });
 }
 
 /** Checks a packet before it is started, so the form can say what is wrong; returns where it goes. */
@@ -109,7 +110,7 @@ export async function writeVaultPacket(
       path: written.out,
       form: output.form,
       disclosureId: written.disclosureId,
-      pages: null,
+      pages: written.summaryPages ?? null,
       files: written.files,
       warnings: written.warnings,
     };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { PACKET_PURPOSE_LABELS, type PacketPurpose } from '../../../shared/packets';
+import { PACKET_PURPOSE_LABELS, type PacketProgress, type PacketPurpose } from '../../../shared/packets';
 import { useApi } from '../../api';
 import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -37,6 +37,21 @@ const PURPOSE_HINTS: Record<PacketPurpose, string> = {
   'second-opinion': 'Imaging for a specialist on a disc folder a PACS can import, with the reports.',
   'new-provider': 'Your records for a new doctor, as one PDF or a disc folder.',
 };
+
+function progressText(progress: PacketProgress | null): string {
+  if (!progress) return 'Starting…';
+  const pages = progress.pagesDone ? `, ${plural(progress.pagesDone, 'page')}` : '';
+  switch (progress.phase) {
+    case 'reading':
+      return `Reading the records: ${progress.documentsDone} of ${plural(progress.documentsTotal, 'document')}`;
+    case 'summary':
+      return `Laying out the summary PDF: ${progress.documentsDone} of ${plural(progress.documentsTotal, 'document')}${pages}`;
+    case 'writing':
+      return `Writing the files: ${progress.filesDone ?? 0} of ${progress.filesTotal ?? 0}`;
+    default:
+      return `${progress.documentsDone} of ${plural(progress.documentsTotal, 'document')}${pages}`;
+  }
+}
 
 function today(): string {
   const now = new Date();
@@ -101,14 +116,12 @@ export function PacketBuilder({ onClose, onDisclosureLog }: { onClose: () => voi
       <div className="packet-status" data-testid="packet-writing">
         <h3>Writing the packet…</h3>
         <progress
-          max={progress?.documentsTotal || 1}
-          value={progress?.documentsDone ?? 0}
-          aria-label="Documents written"
+          max={(progress?.phase === 'writing' ? progress.filesTotal : progress?.documentsTotal) || 1}
+          value={(progress?.phase === 'writing' ? progress.filesDone : progress?.documentsDone) ?? 0}
+          aria-label="Progress of the packet"
         />
         <p className="muted" role="status">
-          {progress
-            ? `${progress.documentsDone} of ${plural(progress.documentsTotal, 'document')}${progress.pagesDone ? `, ${plural(progress.pagesDone, 'page')}` : ''}`
-            : 'Starting…'}
+          {progressText(progress)}
         </p>
         <button
           type="button"

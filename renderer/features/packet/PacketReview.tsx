@@ -38,6 +38,8 @@ export function PacketReview({ draft, onChange }: { draft: PacketDraft; onChange
 
   const todo = problems(draft);
   const pdf = draft.form === 'pdf';
+  // A de-identified disc has no summary PDF (it would name the patient), so no pages to list.
+  const pages = pdf || !draft.deidentify;
 
   return (
     <div className="packet-review">
@@ -116,7 +118,15 @@ export function PacketReview({ draft, onChange }: { draft: PacketDraft; onChange
       <h3 className="packet-review-heading">
         {pdf ? 'Page list' : 'Contents'}
         {plan && pdf && <span className="muted"> · {plural(plan.totalPages, 'page')}</span>}
+        {plan && !pdf && pages && <span className="muted"> · summary PDF of {plural(plan.totalPages, 'page')}</span>}
       </h3>
+      {!pdf && (
+        <p className="muted packet-disc-explained">
+          {pages
+            ? 'The disc carries the imaging studies as DICOM files with a DICOMDIR, the PDF reports, and a summary PDF of every record below (the records that are neither imaging nor PDF are only in the summary).'
+            : 'The disc carries the imaging studies, de-identified, and the PDF reports. No summary PDF is written: it would name you on every page. Records that are neither imaging nor PDF are left off.'}
+        </p>
+      )}
       {planError && <ErrorNote message={planError} />}
       {!plan && !planError && !empty && <Spinner label="Laying out the packet…" />}
       {plan && (
@@ -126,28 +136,28 @@ export function PacketReview({ draft, onChange }: { draft: PacketDraft; onChange
           </caption>
           <thead>
             <tr>
-              <th scope="col">{pdf ? 'Pages' : 'Pages in the summary'}</th>
+              {pages && <th scope="col">{pdf ? 'Pages' : 'Pages in the summary'}</th>}
               <th scope="col">Document</th>
               <th scope="col">Type</th>
               <th scope="col">Date</th>
             </tr>
           </thead>
           <tbody>
-            {pdf && plan.coverPages > 0 && (
+            {pages && plan.coverPages > 0 && (
               <tr className="packet-plan-front">
                 <td>{pageRange(1, plan.coverPages)}</td>
                 <td colSpan={3}>Cover letter</td>
               </tr>
             )}
-            {plan.indexPages > 0 && (
+            {pages && plan.indexPages > 0 && (
               <tr className="packet-plan-front">
                 <td>{pageRange(plan.coverPages + 1, plan.coverPages + plan.indexPages)}</td>
-                <td colSpan={3}>Index</td>
+                <td colSpan={3}>{pdf ? 'Index' : 'Summary and index'}</td>
               </tr>
             )}
             {plan.items.map((item) => (
               <tr key={item.documentId}>
-                <td>{pageRange(item.firstPage, item.lastPage)}</td>
+                {pages && <td>{pageRange(item.firstPage, item.lastPage)}</td>}
                 <td>{item.title}</td>
                 <td>{recordTypeLabel(item.type)}</td>
                 <td>{formatIsoDate(item.date)}</td>

@@ -37,6 +37,8 @@ export interface SecondOpinionResult {
   reports: number;
   /** DOCS/SUMMARY.PDF was written. */
   summary: boolean;
+  /** Its pages, when it was. */
+  summaryPages: number | null;
   files: number;
   /** Documents chosen but not placed, and why; warnings for the patient (exclusions, burned-in pixels). */
   warnings: string[];
@@ -100,18 +102,16 @@ export async function writeSecondOpinionPacket(
 
   const withName = request.patient.name.trim() !== '' && request.patient.dateOfBirth !== '';
   let summaryPdf: Buffer | undefined;
+  let summaryPages: number | null = null;
   if (options.deidentify) warnings.push(SUMMARY_DEIDENTIFIED_WARNING);
   else if (!withName) warnings.push(SUMMARY_NO_PATIENT_WARNING);
-  else summaryPdf = await summary(vault, resolved, options);
+  else ({ bytes: summaryPdf, pages: summaryPages } = await summary(vault, resolved, options));
   if (!summaryPdf) {
     for (const title of others) {
       warnings.push(
         `${title} was not put on the disc: without the summary PDF a second-opinion disc carries only DICOM studies and PDF reports.`,
       );
     }
-  }
-  if (options.deidentify && reports.length > 0) {
-    warnings.push('PDF reports cannot be de-identified reliably: check them before sending the packet.');
   }
   signal?.throwIfAborted();
 
@@ -169,13 +169,18 @@ export async function writeSecondOpinionPacket(
     instances,
     reports: reports.length,
     summary: summaryPdf !== undefined,
+    summaryPages,
     files: packet.files.length,
     warnings: [...warnings, ...packet.warnings],
   };
 }
 
 /** SUMMARY.PDF: every chosen record laid out as the appeal packet is, without the letter, stamped. */
-async function summary(vault: Vault, resolved: ResolvedPacket, options: SecondOpinionOptions): Promise<Buffer> {
+async function summary(
+  vault: Vault,
+  resolved: ResolvedPacket,
+  options: SecondOpinionOptions,
+): Promise<{ bytes: Buffer; pages: number }> {
   const { doc, fonts, plan } = await assemblePacket(vault, resolved, {
     letter: false,
     signal: options.signal,
@@ -185,7 +190,7 @@ async function summary(vault: Vault, resolved: ResolvedPacket, options: SecondOp
     title: 'Summary of records',
     signal: options.signal,
   });
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), pages: plan.totalPages };
 }
 
 async function readBlob(vault: Vault, blobId: string): Promise<Buffer> {
