@@ -4,7 +4,7 @@
  * (after its warning) and then included only by the explicit choice, the PDF written and read
  * back from disk, and the packet found in the disclosure log.
  */
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
@@ -272,5 +272,55 @@ test('a de-identified second-opinion disc folder made in the UI', async ({ page,
     expect(bytes.includes('ACC-778')).toBe(false);
   }
   expect(dicomFiles).toBe(3);
+  expect(errors).toEqual([]);
+});
+
+test('a packet being written can be cancelled: nothing is written and nothing logged', async ({ page, app }) => {
+  const errors = watchForPageErrors(page);
+  const out = join(app.workDir, 'packets');
+  const records = join(app.workDir, 'records');
+  await mkdir(out);
+  await mkdir(records);
+  // About 3,000 pages, so the packet takes seconds to lay out: time to press Cancel.
+  for (let n = 1; n <= 12; n++) {
+    const pages = Array.from({ length: 250 }, (_, page) => `Volume ${n}, page ${page + 1}\nProgress note`);
+    await writeFile(join(records, `chart-volume-${n}.pdf`), await makePdf(pages));
+  }
+  await createVault(page, app.openUrl);
+  await page.getByRole('button', { name: 'Import…' }).first().click();
+  const importDialog = page.getByTestId('import-dialog');
+  await importDialog.getByLabel('Folder', { exact: true }).fill(records);
+  await importDialog.getByRole('button', { name: 'Go' }).click();
+  await importDialog.getByLabel('Select everything in this folder').check();
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByRole('button', { name: 'Make a packet…' }).click();
+  const builder = page.getByTestId('packet-builder');
+  await builder.getByRole('radio', { name: /New provider/ }).check();
+  await builder.getByRole('button', { name: /Add all 12 shown documents/ }).click();
+  await builder.getByRole('button', { name: 'Next' }).click();
+  const patient = builder.getByRole('group', { name: 'Patient' });
+  await patient.getByLabel(/Name/).fill('Jane Q. Doe');
+  await patient.getByLabel(/Date of birth/).fill('1970-01-01');
+  const saveTo = builder.getByRole('group', { name: 'Save to' });
+  await saveTo.getByLabel('Folder', { exact: true }).fill(out);
+  await saveTo.getByRole('button', { name: 'Go' }).click();
+  await expect(saveTo.getByText(`${out}/Records `)).toBeVisible();
+  await builder.getByRole('button', { name: 'Next' }).click();
+  await expect(builder.locator('.packet-review-heading')).toContainText('pages', { timeout: 60_000 });
+
+  await builder.getByRole('button', { name: 'Write the packet' }).click();
+  const writing = builder.getByTestId('packet-writing');
+  await expect(writing.getByRole('status')).toContainText(/of 12 documents/);
+  await shot(page, '87-packet-writing');
+  await writing.getByRole('button', { name: 'Cancel' }).click();
+  await expect(builder.getByText('The packet was cancelled; nothing was written.')).toBeVisible({ timeout: 30_000 });
+  await expect(builder.getByTestId('packet-done')).toHaveCount(0);
+  expect(await readdir(out)).toEqual([]);
+  await builder.getByRole('button', { name: 'Close the viewer' }).click();
+  await page.getByRole('button', { name: 'Disclosure log' }).click();
+  await expect(page.getByTestId('disclosure-log')).toContainText('No packets have been made yet');
   expect(errors).toEqual([]);
 });
