@@ -6,15 +6,28 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { INSTITUTION, JANE, SOP_CLASS, newUid, writeDicomImage } from '../support/dicomFixtures';
 import { makePdf } from '../support/fixtures';
 import { expect, test } from './support/app';
-import { createVault, dropFile, shot, watchForPageErrors } from './support/ui';
+import { createVault, dropFile, importFolder, shot, watchForPageErrors } from './support/ui';
 
 const PAPER = join(import.meta.dirname, '../fixtures/paper');
+
+/** Step 2 of a new-provider packet: the patient, and the folder to save in; then on to the page list. */
+async function detailsForNewProvider(builder: Locator, out: string): Promise<void> {
+  await builder.getByRole('button', { name: 'Next' }).click();
+  const patient = builder.getByRole('group', { name: 'Patient' });
+  await patient.getByLabel(/Name/).fill('Jane Q. Doe');
+  await patient.getByLabel(/Date of birth/).fill('1970-01-01');
+  const saveTo = builder.getByRole('group', { name: 'Save to' });
+  await saveTo.getByLabel('Folder', { exact: true }).fill(out);
+  await saveTo.getByRole('button', { name: 'Go' }).click();
+  await expect(saveTo.getByText(`${out}/Records `)).toBeVisible();
+  await builder.getByRole('button', { name: 'Next' }).click();
+}
 
 /** Paper records from the fixtures, as PDFs dropped on the window one by one. */
 async function dropPaper(page: Page, names: string[]): Promise<void> {
@@ -164,15 +177,7 @@ test('a psychotherapy note goes into a packet only after the explicit choice', a
   const builder = page.getByTestId('packet-builder');
   await builder.getByRole('radio', { name: /New provider/ }).check();
   await builder.getByRole('button', { name: /Add all 2 shown documents/ }).click();
-  await builder.getByRole('button', { name: 'Next' }).click();
-  const patient = builder.getByRole('group', { name: 'Patient' });
-  await patient.getByLabel(/Name/).fill('Jane Q. Doe');
-  await patient.getByLabel(/Date of birth/).fill('1970-01-01');
-  const saveTo = builder.getByRole('group', { name: 'Save to' });
-  await saveTo.getByLabel('Folder', { exact: true }).fill(out);
-  await saveTo.getByRole('button', { name: 'Go' }).click();
-  await expect(saveTo.getByText(`${out}/Records `)).toBeVisible();
-  await builder.getByRole('button', { name: 'Next' }).click();
+  await detailsForNewProvider(builder, out);
 
   const rows = builder.getByTestId('packet-plan').getByRole('row');
   await expect(rows).toHaveCount(4); // header, cover, index, the progress note
@@ -220,14 +225,7 @@ test('a de-identified second-opinion disc folder made in the UI', async ({ page,
     });
   }
   await createVault(page, app.openUrl);
-  await page.getByRole('button', { name: 'Import…' }).first().click();
-  const importDialog = page.getByTestId('import-dialog');
-  await importDialog.getByLabel('Folder', { exact: true }).fill(studyDir);
-  await importDialog.getByRole('button', { name: 'Go' }).click();
-  await importDialog.getByLabel('Select everything in this folder').check();
-  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Done' }).click();
+  await importFolder(page, studyDir);
   await dropPaper(page, ['imaging-report']);
 
   await page.getByRole('button', { name: 'Make a packet…' }).click();
@@ -287,28 +285,13 @@ test('a packet being written can be cancelled: nothing is written and nothing lo
     await writeFile(join(records, `chart-volume-${n}.pdf`), await makePdf(pages));
   }
   await createVault(page, app.openUrl);
-  await page.getByRole('button', { name: 'Import…' }).first().click();
-  const importDialog = page.getByTestId('import-dialog');
-  await importDialog.getByLabel('Folder', { exact: true }).fill(records);
-  await importDialog.getByRole('button', { name: 'Go' }).click();
-  await importDialog.getByLabel('Select everything in this folder').check();
-  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 90_000 });
-  await page.getByRole('button', { name: 'Done' }).click();
+  await importFolder(page, records, 90_000);
 
   await page.getByRole('button', { name: 'Make a packet…' }).click();
   const builder = page.getByTestId('packet-builder');
   await builder.getByRole('radio', { name: /New provider/ }).check();
   await builder.getByRole('button', { name: /Add all 12 shown documents/ }).click();
-  await builder.getByRole('button', { name: 'Next' }).click();
-  const patient = builder.getByRole('group', { name: 'Patient' });
-  await patient.getByLabel(/Name/).fill('Jane Q. Doe');
-  await patient.getByLabel(/Date of birth/).fill('1970-01-01');
-  const saveTo = builder.getByRole('group', { name: 'Save to' });
-  await saveTo.getByLabel('Folder', { exact: true }).fill(out);
-  await saveTo.getByRole('button', { name: 'Go' }).click();
-  await expect(saveTo.getByText(`${out}/Records `)).toBeVisible();
-  await builder.getByRole('button', { name: 'Next' }).click();
+  await detailsForNewProvider(builder, out);
   await expect(builder.locator('.packet-review-heading')).toContainText('pages', { timeout: 60_000 });
 
   await builder.getByRole('button', { name: 'Write the packet' }).click();

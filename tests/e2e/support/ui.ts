@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { SCREENSHOT_DIR } from './app';
+import { SCREENSHOT_DIR, expect } from './app';
 
 export const PASSPHRASE = 'maple tundra velvet orbit canyon';
 
@@ -50,4 +50,17 @@ export async function dropFile(
     },
     { kind, name, type, bytes: [...bytes] },
   );
+}
+
+/** Imports everything in a folder through the import dialog's folder browser; the report must list no failure. */
+export async function importFolder(page: Page, dir: string, timeout = 60_000): Promise<void> {
+  await page.getByRole('button', { name: 'Import…' }).first().click();
+  const dialog = page.getByTestId('import-dialog');
+  await dialog.getByLabel('Folder', { exact: true }).fill(dir);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await dialog.getByLabel('Select everything in this folder').check();
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout });
+  await expect(page.getByTestId('import-report').locator('[data-count=failed] dd')).toHaveText('0');
+  await page.getByRole('button', { name: 'Done' }).click();
 }
