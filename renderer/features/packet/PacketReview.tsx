@@ -55,64 +55,28 @@ export function PacketReview({ draft, onChange }: { draft: PacketDraft; onChange
       )}
 
       {psychotherapy.length > 0 && (
-        <div
-          className={`packet-note ${draft.includePsychotherapyNotes ? 'danger' : 'info'}`}
-          data-testid="psychotherapy-note"
-        >
-          {draft.includePsychotherapyNotes ? (
-            <>
-              <p>
-                <Icon name="alert" /> {plural(psychotherapy.length, 'psychotherapy note')} will be included at your
-                explicit request. They are outside the standard right of access and rarely needed.
-              </p>
-              <button
-                type="button"
-                className="button small"
-                onClick={() => onChange({ ...draft, includePsychotherapyNotes: false })}
-              >
-                Leave them out
-              </button>
-            </>
-          ) : (
-            <>
-              <p>
-                {plural(psychotherapy.length, 'psychotherapy note')} will be left out: psychotherapy notes are outside
-                the standard right of access (45 CFR §164.524) and rarely needed.
-              </p>
-              <button type="button" className="button small" onClick={() => setAsking('psychotherapy')}>
-                Include them…
-              </button>
-            </>
-          )}
-        </div>
+        <SensitiveNote
+          testId="psychotherapy-note"
+          included={draft.includePsychotherapyNotes}
+          includedText={`${plural(psychotherapy.length, 'psychotherapy note')} will be included at your explicit request. They are outside the standard right of access and rarely needed.`}
+          excludedText={`${plural(psychotherapy.length, 'psychotherapy note')} will be left out: psychotherapy notes are outside the standard right of access (45 CFR §164.524) and rarely needed.`}
+          includeLabel="Include them…"
+          leaveOutLabel="Leave them out"
+          onInclude={() => setAsking('psychotherapy')}
+          onLeaveOut={() => onChange({ ...draft, includePsychotherapyNotes: false })}
+        />
       )}
       {notCovered.length > 0 && (
-        <div className={`packet-note ${draft.includeNotCovered ? 'danger' : 'info'}`} data-testid="not-covered-note">
-          {draft.includeNotCovered ? (
-            <>
-              <p>
-                <Icon name="alert" /> {plural(notCovered.length, 'document')} not covered by HIPAA will be included at
-                your request; the recipient is not bound by HIPAA for it.
-              </p>
-              <button
-                type="button"
-                className="button small"
-                onClick={() => onChange({ ...draft, includeNotCovered: false })}
-              >
-                Leave it out
-              </button>
-            </>
-          ) : (
-            <>
-              <p>
-                {plural(notCovered.length, 'document')} not covered by HIPAA (such as wellness data) will be left out.
-              </p>
-              <button type="button" className="button small" onClick={() => setAsking('not-covered')}>
-                Include it…
-              </button>
-            </>
-          )}
-        </div>
+        <SensitiveNote
+          testId="not-covered-note"
+          included={draft.includeNotCovered}
+          includedText={`${plural(notCovered.length, 'document')} not covered by HIPAA will be included at your request; the recipient is not bound by HIPAA for it.`}
+          excludedText={`${plural(notCovered.length, 'document')} not covered by HIPAA (such as wellness data) will be left out.`}
+          includeLabel="Include it…"
+          leaveOutLabel="Leave it out"
+          onInclude={() => setAsking('not-covered')}
+          onLeaveOut={() => onChange({ ...draft, includeNotCovered: false })}
+        />
       )}
 
       <h3 className="packet-review-heading">
@@ -194,6 +158,29 @@ export function PacketReview({ draft, onChange }: { draft: PacketDraft; onChange
           }}
         />
       )}
+    </div>
+  );
+}
+
+/** What happens to chosen documents that stay out by default, and the button that changes it. */
+function SensitiveNote(props: {
+  testId: string;
+  included: boolean;
+  includedText: string;
+  excludedText: string;
+  includeLabel: string;
+  leaveOutLabel: string;
+  onInclude: () => void;
+  onLeaveOut: () => void;
+}) {
+  return (
+    <div className={`packet-note ${props.included ? 'danger' : 'info'}`} data-testid={props.testId}>
+      <p>
+        {props.included && <Icon name="alert" />} {props.included ? props.includedText : props.excludedText}
+      </p>
+      <button type="button" className="button small" onClick={props.included ? props.onLeaveOut : props.onInclude}>
+        {props.included ? props.leaveOutLabel : props.includeLabel}
+      </button>
     </div>
   );
 }
