@@ -234,8 +234,15 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
   const shownIsKey = isKeyImage(keyImages, shown);
   const canMark = status === 'ready' && shown !== null && shown.imageId !== null;
 
+  // toggleKeyImage, jumpTo and reset are plain functions, not useCallback: they read what changes with
+  // every slice (the entry shown, the index, the image). A memoized callback keeps the scope of the
+  // render that made it, and that scope holds the callbacks it got back from earlier renders: two
+  // renewed on different renders (jumpTo on the index, toggleKeyImage on the image shown) chained
+  // every past render, each with its image (pixels and file) beyond the cache's bound. Nothing takes
+  // their identity; the callbacks still memoized depend only on cornerstone and the stack's length.
+
   /** Marks or unmarks the image on screen; the core's list comes back in marking order. */
-  const toggleKeyImage = useCallback(() => {
+  const toggleKeyImage = () => {
     if (!canMark || !shown || keyBusy) return;
     setKeyBusy(true);
     const marked = !isKeyImage(keyImages, shown);
@@ -245,23 +252,20 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
       setKeyError(null);
       setKeyImages(result.value.keyImages);
     });
-  }, [api, documentId, canMark, shown, keyImages, keyBusy]);
+  };
 
-  const jumpTo = useCallback(
-    (key: KeyImage, toSeries: number) => {
-      if (toSeries === seriesIndex) {
-        const at = stackIndexOf(stack, key);
-        if (at >= 0) {
-          direction.current = at >= index ? 1 : -1;
-          setIndex(at);
-        }
-        return;
+  const jumpTo = (key: KeyImage, toSeries: number) => {
+    if (toSeries === seriesIndex) {
+      const at = stackIndexOf(stack, key);
+      if (at >= 0) {
+        direction.current = at >= index ? 1 : -1;
+        setIndex(at);
       }
-      pendingJump.current = key;
-      setSeriesIndex(toSeries);
-    },
-    [seriesIndex, stack, index],
-  );
+      return;
+    }
+    pendingJump.current = key;
+    setSeriesIndex(toSeries);
+  };
 
   const updateViewport = useCallback(
     (change: (viewport: NonNullable<ReturnType<CornerstoneApi['getViewport']>>) => void) => {
@@ -288,12 +292,12 @@ export function DicomViewer({ documentId, onClose }: { documentId: string; onClo
     if (cornerstone && el && cornerstone.getEnabledElement(el).image) cornerstone.fitToWindow(el);
   }, [cornerstone]);
 
-  const reset = useCallback(() => {
+  const reset = () => {
     const el = element.current;
     if (!cornerstone || !el || !image) return;
     cornerstone.setViewport(el, cornerstone.getDefaultViewportForImage(el, image));
     setLine(null);
-  }, [cornerstone, image]);
+  };
 
   const zoomBy = useCallback(
     (factor: number) =>
