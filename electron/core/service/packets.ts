@@ -12,7 +12,7 @@ import { MedvaultError, describeIoError } from '../errors';
 import { writeAppealPacket } from '../export/appeal/writeAppealPacket';
 import { disclosuresCsv, listDisclosures } from '../export/disclosureLog';
 import { planPacket, resolvePacket } from '../export/packetPlan';
-import { writeSecondOpinionPacket } from '../export/secondOpinion/writeSecondOpinionPacket';
+import { requireStudy, writeSecondOpinionPacket } from '../export/secondOpinion/writeSecondOpinionPacket';
 import type { Vault } from '../vault/Vault';
 
 const PATIENT_NAME_SETTING = 'packetPatientName';
@@ -73,15 +73,7 @@ export async function planVaultPacket(vault: Vault, request: PacketRequest, outp
 export async function checkVaultPacket(vault: Vault, request: PacketRequest, output: PacketOutput): Promise<string> {
   checkRequest(request, output);
   const path = await packetTarget(output, extensionOf(output));
-  if (output.form !== 'pdf') {
-    const { sources } = await resolvePacket(vault, request);
-    if (!sources.some((source) => source.dicom)) {
-      throw new MedvaultError(
-        'invalid-argument',
-        'A disc folder or zip is for imaging studies (a viewer or PACS imports it); choose at least one study, or make a PDF packet.',
-      );
-    }
-  }
+  if (output.form !== 'pdf') requireStudy(await resolvePacket(vault, request));
   return path;
 }
 

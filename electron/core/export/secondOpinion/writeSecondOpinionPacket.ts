@@ -61,6 +61,7 @@ export async function writeSecondOpinionPacket(
     throw new MedvaultError('invalid-argument', `${out} already exists; choose a new name for the packet.`);
   }
   const resolved = await resolvePacket(vault, request);
+  requireStudy(resolved);
   const warnings = [...resolved.warnings];
   const studies: { instances: PacketInstanceInput[] }[] = [];
   const reports: { name: string; bytes: Buffer }[] = [];
@@ -92,12 +93,6 @@ export async function writeSecondOpinionPacket(
       others.push(source.title);
     }
     onProgress?.({ phase: 'reading', documentsDone: n + 1, documentsTotal, pagesDone: 0 });
-  }
-  if (studies.length === 0) {
-    throw new MedvaultError(
-      'invalid-argument',
-      `A second-opinion disc is for imaging studies: choose at least one study. ${warnings.join(' ')}`.trim(),
-    );
   }
 
   const withName = request.patient.name.trim() !== '' && request.patient.dateOfBirth !== '';
@@ -191,6 +186,15 @@ async function summary(
     signal: options.signal,
   });
   return { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), pages: plan.totalPages };
+}
+
+/** A disc is for imaging (a viewer or PACS imports it): refused before anything is read when no study was chosen. */
+export function requireStudy(resolved: ResolvedPacket): void {
+  if (resolved.sources.some((source) => source.dicom)) return;
+  throw new MedvaultError(
+    'invalid-argument',
+    `A disc folder or zip is for imaging studies: choose at least one study, or make a PDF packet. ${resolved.warnings.join(' ')}`.trim(),
+  );
 }
 
 async function readBlob(vault: Vault, blobId: string): Promise<Buffer> {
