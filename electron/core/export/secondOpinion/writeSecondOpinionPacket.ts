@@ -9,7 +9,7 @@ import { lstat, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { getDicomStudy } from '../../documents/dicomStudy';
-import { MedvaultError } from '../../errors';
+import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
 import { assemblePacket } from '../appeal/assemble';
 import { finishPacketPdf } from '../appeal/finishPdf';
@@ -154,6 +154,10 @@ export async function writeSecondOpinionPacket(
     if (published) await rm(out, { recursive: true, force: true });
     if (error instanceof Error && /already exists/.test(error.message)) {
       throw new MedvaultError('invalid-argument', error.message);
+    }
+    // A full disk or a stick pulled out: one sentence (nothing of the packet is left).
+    if (!(error instanceof MedvaultError) && (error as NodeJS.ErrnoException)?.code) {
+      throw describeIoError(error, `the packet ${out}`);
     }
     throw error;
   }
