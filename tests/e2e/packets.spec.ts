@@ -103,6 +103,8 @@ test('an appeal packet made in the UI: chosen, ordered, checked, written and log
   await builder.getByLabel('Date(s) of service').fill('02/27/2024');
   await builder.getByLabel('Date of the denial').fill('2024-03-20');
   await builder.getByLabel(/Why the denial is wrong/).fill('The MRI was ordered after six weeks of failed therapy.');
+  await builder.locator('.packet-step-body').evaluate((element) => element.scrollTo(0, 0));
+  await shot(page, '81-packet-details-top');
   await expect(builder.getByRole('radio', { name: /One PDF/ })).toBeChecked();
   const saveTo = builder.getByRole('group', { name: 'Save to' });
   await saveTo.getByLabel('Folder', { exact: true }).fill(out);
