@@ -128,17 +128,11 @@ export async function exportAppeal(
     }
     request.patient.name = owner.name;
   }
-  const controller = new AbortController();
-  const onSigint = () => {
-    io.err('\nCancelling the packet…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   const showProgress = !values.json && process.stderr.isTTY;
-  try {
+  return cancellableOnSigint(io, showProgress, async (signal) => {
     const result = await writeAppealPacket(vault, request, {
       out,
-      signal: controller.signal,
+      signal,
       onProgress: showProgress
         ? (p) => process.stderr.write(`\r${p.documentsDone}/${p.documentsTotal} documents, ${p.pagesDone} pages\x1b[K`)
         : undefined,
@@ -158,9 +152,30 @@ export async function exportAppeal(
       io.out(lines.join('\n'));
     }
     return 0;
+  });
+}
+
+/**
+ * Runs a packet writer with Ctrl-C cancelling it (nothing is left behind): exit code 130 and one
+ * sentence when it was cancelled.
+ */
+async function cancellableOnSigint(
+  io: ExportIo,
+  progressLine: boolean,
+  write: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.err('\nCancelling the packet…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await write(controller.signal);
   } catch (error) {
-    if (error instanceof MedvaultError && error.code === 'cancelled') {
-      io.err(error.message);
+    if (progressLine) process.stderr.write('\r\x1b[K');
+    if (controller.signal.aborted || (error instanceof MedvaultError && error.code === 'cancelled')) {
+      io.err('The packet was cancelled; nothing was written.');
       return 130;
     }
     throw error;
@@ -224,19 +239,13 @@ export async function exportSecondOpinion(
   if (!request.patient.name && !values.deidentify) {
     request.patient.name = (await vault.db.read((q) => getOwner(q)))?.name ?? '';
   }
-  const controller = new AbortController();
-  const onSigint = () => {
-    io.err('\nCancelling the packet…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   const showProgress = !values.json && process.stderr.isTTY;
-  try {
+  return cancellableOnSigint(io, showProgress, async (signal) => {
     const result = await writeSecondOpinionPacket(vault, request, {
       out: prepared.out,
       deidentify: values.deidentify === true,
       zip: prepared.zip,
-      signal: controller.signal,
+      signal,
       onProgress: showProgress ? (p) => process.stderr.write(`\r${secondOpinionProgress(p)}\x1b[K`) : undefined,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
@@ -251,16 +260,7 @@ export async function exportSecondOpinion(
       );
     }
     return 0;
-  } catch (error) {
-    if (showProgress) process.stderr.write('\r\x1b[K');
-    if (controller.signal.aborted) {
-      io.err('The packet was cancelled; nothing was written.');
-      return 130;
-    }
-    throw error;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  });
 }
 
 function secondOpinionProgress(p: PacketProgress): string {
