@@ -5,7 +5,8 @@
  * from the run or all of it.
  *
  * The kill moments come from a seeded PRNG; the seed is printed, and MEDVAULT_CRASH_SEED=<seed>
- * replays a failing sequence.
+ * replays a failing sequence. Most kills are timed; a few wait until the run has stored a random
+ * number of files, so some kills always land mid-run however fast or slow the machine is that day.
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
@@ -18,6 +19,8 @@ import { makeJpeg, makePdf, makePng, makeTiff, tempDir, writeTree } from './supp
 import { PASSPHRASE } from './support/vault';
 
 const ROUNDS = 20;
+/** Rounds killed once the run has stored some files, before the timed ones. */
+const PROGRESS_ROUNDS = 5;
 
 interface SourceFile {
   relative: string;
@@ -102,6 +105,18 @@ async function filesUnder(dir: string): Promise<string[]> {
     if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
   }
   return out.sort();
+}
+
+/** Blob files renamed into place (stored), not those still being written into blobs/incoming. */
+async function storedBlobs(vaultDir: string): Promise<number> {
+  try {
+    const all = await filesUnder(join(vaultDir, BLOB_DIR));
+    return all.filter((relative) => !relative.startsWith('incoming/')).length;
+  } catch (error) {
+    // A folder swept away by the opening process between listing and reading it.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
 }
 
 interface VaultState {
@@ -199,18 +214,36 @@ describe('crash safety of imports', () => {
       // The moments are drawn at random, then taken in increasing order: every kill that lands
       // before the import would have finished then hits a vault the run is still adding documents
       // to (once a run completes, later runs only meet duplicates).
-      const delays = Array.from({ length: ROUNDS }, () => Math.floor(random() * 1.1 * duration)).sort((a, b) => a - b);
+      // The rounds killed after some files were stored come first, while no run has completed.
+      const delays = Array.from({ length: ROUNDS - PROGRESS_ROUNDS }, () => Math.floor(random() * 1.1 * duration)).sort(
+        (a, b) => a - b,
+      );
+      const kills: Array<{ afterStored: number } | { afterMs: number }> = [
+        ...Array.from({ length: PROGRESS_ROUNDS }, () => ({
+          afterStored: 1 + Math.floor(random() * (sources.length / 2)),
+        })),
+        ...delays.map((afterMs) => ({ afterMs })),
+      ];
       let previous: VaultState = { documents: 0, completedRuns: 0, interruptedRuns: 0 };
       let roundsThatLostDocuments = 0;
       const log: string[] = [];
-      for (const [index, delay] of delays.entries()) {
+      for (const [index, kill] of kills.entries()) {
         const round = index + 1;
+        const started = Date.now();
         const child = spawnCli(['import', sourceDir, '--vault', vaultDir, '--json']);
         const finished = collect(child);
-        await sleep(delay);
+        if ('afterMs' in kill) {
+          await sleep(kill.afterMs);
+        } else {
+          let exited = false;
+          void finished.then(() => (exited = true));
+          while (!exited && (await storedBlobs(vaultDir)) < kill.afterStored) await sleep(5);
+        }
         child.kill('SIGKILL');
         const result = await finished;
-        const context = `seed ${seed}, round ${round}, killed after ${delay} ms`;
+        const moment =
+          'afterMs' in kill ? `${kill.afterMs} ms` : `${kill.afterStored} stored files (${Date.now() - started} ms)`;
+        const context = `seed ${seed}, round ${round}, killed after ${moment}`;
         if (result.signal !== 'SIGKILL') expect(result.code, `${context}: ${describeRun(result)}`).toBe(0);
 
         // What the killed process left on disk, before the next open recovers from it.
@@ -230,7 +263,7 @@ describe('crash safety of imports', () => {
             : state.interruptedRuns > previous.interruptedRuns
               ? `interrupted, rolled back on open (${rolledBack} stored files undone, ${unfinished} unfinished swept)`
               : 'killed before the run began';
-        log.push(`round ${round}: kill at ${delay} ms → ${outcome}; ${state.documents} documents`);
+        log.push(`round ${round}: kill after ${moment} → ${outcome}; ${state.documents} documents`);
         previous = state;
       }
       console.log(log.join('\n'));
