@@ -15,8 +15,8 @@ describe('the session behind the UI', () => {
   beforeEach(async () => {
     ({ path: root, cleanup } = await tempDir());
     events = [];
-    // A "minute" of 40 ms, so the idle lock can be watched happening.
-    service = new MedvaultService(join(root, 'vault'), (event) => events.push(event), 40);
+    // A "minute" of 150 ms, so the idle lock can be watched happening.
+    service = new MedvaultService(join(root, 'vault'), (event) => events.push(event), 150);
   });
   afterEach(async () => {
     await service.close();
@@ -25,12 +25,14 @@ describe('the session behind the UI', () => {
 
   it('locks itself after the configured idle time and says so', async () => {
     await service.createVault({ passphrase: PASSPHRASE });
-    await service.setAutoLock({ minutes: 2 });
-    await new Promise((done) => setTimeout(done, 40));
+    await service.setAutoLock({ minutes: 2 }); // locks 300 ms after the last activity
+    await new Promise((done) => setTimeout(done, 200));
     await dispatch(service, 'listDocuments', [{}]); // activity postpones the lock
-    await new Promise((done) => setTimeout(done, 60));
+    // Past the first deadline (300 ms) and 100 ms before the postponed one (the old 40 ms "minute"
+    // left a late timer only 20 ms).
+    await new Promise((done) => setTimeout(done, 200));
     expect((await service.getStatus()).state).toBe('unlocked');
-    await new Promise((done) => setTimeout(done, 120));
+    await new Promise((done) => setTimeout(done, 300));
     expect((await service.getStatus()).state).toBe('locked');
     expect(events).toContainEqual({ name: 'locked', payload: { reason: 'idle' } });
   });
