@@ -71,19 +71,23 @@ export class Database {
   transaction<T>(work: (tx: Queryable) => Promise<T>, { durable = true } = {}): Promise<T> {
     return this.exclusive(async () => {
       const conn = this.connection();
-      if (!durable) await conn.exec('PRAGMA synchronous = NORMAL');
+      // Each exec is a round trip through the thread pool and the event loop: the pragma goes
+      // with BEGIN and back with COMMIT (an import makes hundreds of these transactions).
       try {
-        await conn.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(conn);
-          await conn.exec('COMMIT');
-          return result;
-        } catch (error) {
-          await conn.exec('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        if (!durable) await conn.exec('PRAGMA synchronous = FULL');
+        await conn.exec(durable ? 'BEGIN IMMEDIATE' : 'PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE');
+      } catch (error) {
+        if (!durable) await conn.exec('PRAGMA synchronous = FULL').catch(() => undefined);
+        throw error;
+      }
+      try {
+        const result = await work(conn);
+        await conn.exec(durable ? 'COMMIT' : 'COMMIT; PRAGMA synchronous = FULL');
+        return result;
+      } catch (error) {
+        // The work or the COMMIT (a full disk) failed: undo, and put the pragma back on its own.
+        await conn.exec('ROLLBACK').catch(() => undefined);
+        if (!durable) await conn.exec('PRAGMA synchronous = FULL').catch(() => undefined);
+        throw error;
       }
     });
   }

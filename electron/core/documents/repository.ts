@@ -16,6 +16,7 @@ import {
   type RecordCategory,
 } from '../../../shared/recordSet';
 import type { Queryable, SqlValue } from '../db/Database';
+import { insertRows } from '../db/insertRows';
 import { MedvaultError } from '../errors';
 import { newId, nowIso } from '../ids';
 
@@ -248,11 +249,19 @@ export async function getDocument(q: Queryable, idOrPrefix: string): Promise<Doc
 }
 
 async function providerId(q: Queryable, name: string | null): Promise<number | null> {
+  return (await provider(q, name))?.id ?? null;
+}
+
+/** The provider of that name (names differing only in case are one provider), added if new. */
+async function provider(q: Queryable, name: string | null): Promise<{ id: number; name: string } | null> {
   const cleaned = normalizeProvider(name);
   if (!cleaned) return null;
-  await q.run('INSERT INTO providers (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [cleaned]);
-  const row = await q.get<{ id: number }>('SELECT id FROM providers WHERE name = ?', [cleaned]);
-  return row!.id;
+  // One statement either way: an existing name is "updated" to itself, which returns its row.
+  const row = await q.get<{ id: number; name: string }>(
+    'INSERT INTO providers (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = providers.name RETURNING id, name',
+    [cleaned],
+  );
+  return row!;
 }
 
 async function addTag(q: Queryable, documentId: string, tag: string): Promise<void> {
@@ -290,19 +299,25 @@ async function reindex(q: Queryable, documentId: string, body?: string): Promise
   ]);
 }
 
+/**
+ * Adds a document, its files, tags and search entry. An import commits one per file, each waiting
+ * its turn on the one connection, so it keeps to a few statements (each is a round trip).
+ */
 export async function insertDocument(q: Queryable, input: NewDocument): Promise<string> {
   const id = newId();
   const now = nowIso();
-  await q.run(
+  const title = normalizeTitle(input.title);
+  const byProvider = await provider(q, input.provider);
+  const inserted = await q.get<{ seq: number }>(
     `INSERT INTO documents (id, title, type, date, provider_id, source_kind, source_path, media_type, bytes,
                             import_run_id, imported_at, updated_at, dicom, suggested, needs_review)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     [
       id,
-      normalizeTitle(input.title),
+      title,
       input.type,
       checkDate(input.date),
-      await providerId(q, input.provider),
+      byProvider?.id ?? null,
       input.sourceKind,
       input.sourcePath,
       input.mediaType,
@@ -315,15 +330,25 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
       isUnsure({ type: input.type, date: input.date, basis: input.basis ?? {} }, new Set()) ? 1 : 0,
     ],
   );
-  for (const [position, file] of input.files.entries()) {
-    await q.run(
-      `INSERT INTO document_files (document_id, position, blob_id, original_path, media_type, import_run_id)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-      [id, position, file.blobId, file.originalPath, file.mediaType, input.runId],
-    );
-  }
-  for (const tag of input.tags ?? []) await addTag(q, id, tag);
-  await reindex(q, id, input.text);
+  await insertRows(
+    q,
+    'document_files',
+    ['document_id', 'position', 'blob_id', 'original_path', 'media_type', 'import_run_id'],
+    input.files.map((file, position) => [id, position, file.blobId, file.originalPath, file.mediaType, input.runId]),
+  );
+  // Tags, like providers, are one whatever their case.
+  const tags = [
+    ...new Map((input.tags ?? []).map((tag) => [normalizeTag(tag).toLowerCase(), normalizeTag(tag)])).values(),
+  ];
+  for (const tag of tags) await addTag(q, id, tag);
+  // A new document has no search entry yet: what reindex would read back is all here.
+  await q.run('INSERT INTO document_search (rowid, title, provider, tags, body) VALUES (?, ?, ?, ?, ?)', [
+    inserted!.seq,
+    title,
+    byProvider?.name ?? '',
+    tags.join(' '),
+    input.text,
+  ]);
   if (input.recognizeText) {
     await q.run('INSERT INTO text_recognition (document_id, position, kind, queued_at) VALUES (?, ?, ?, ?)', [
       id,

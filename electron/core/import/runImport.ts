@@ -470,20 +470,14 @@ class RunContext implements ImportContext {
       const outcome = await this.vault.db.transaction(
         async (tx): Promise<FileOutcome> => {
           // Two identical files in flight at once: the second to commit is the duplicate.
-          const twin = await tx.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [staged.blob.sha256]);
-          if (twin) {
-            const owner = await tx.get<{ document_id: string }>(
-              'SELECT document_id FROM document_files WHERE blob_id = ? LIMIT 1',
-              [twin.id],
-            );
-            return { kind: 'duplicate', documentId: owner?.document_id ?? null };
+          const { changes } = await tx.run(
+            'INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING',
+            [staged.blob.blobId, staged.blob.sha256, staged.blob.bytes, nowIso()],
+          );
+          if (changes === 0) {
+            const twin = await blobOwner(tx, staged.blob.sha256);
+            return { kind: 'duplicate', documentId: twin?.documentId ?? null };
           }
-          await tx.run('INSERT INTO blobs (id, sha256, bytes, created_at) VALUES (?, ?, ?, ?)', [
-            staged.blob.blobId,
-            staged.blob.sha256,
-            staged.blob.bytes,
-            nowIso(),
-          ]);
           const documentId = await insertDocument(tx, {
             ...document,
             ...decided,
@@ -674,16 +668,18 @@ class RunContext implements ImportContext {
   }
 
   private findExisting(sha256: string): Promise<StagedFile['existing']> {
-    return this.vault.db.read(async (q) => {
-      const row = await q.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [sha256]);
-      if (!row) return null;
-      const owner = await q.get<{ document_id: string }>(
-        'SELECT document_id FROM document_files WHERE blob_id = ? LIMIT 1',
-        [row.id],
-      );
-      return { blobId: row.id, documentId: owner?.document_id ?? null };
-    });
+    return this.vault.db.read((q) => blobOwner(q, sha256));
   }
+}
+
+/** The stored blob with this content, and a document that has it (one query: imports ask per file). */
+async function blobOwner(q: Queryable, sha256: string): Promise<{ blobId: string; documentId: string | null } | null> {
+  const row = await q.get<{ id: string; document_id: string | null }>(
+    `SELECT b.id, (SELECT f.document_id FROM document_files f WHERE f.blob_id = b.id LIMIT 1) AS document_id
+     FROM blobs b WHERE b.sha256 = ?`,
+    [sha256],
+  );
+  return row ? { blobId: row.id, documentId: row.document_id } : null;
 }
 
 function tailOf(previous: Buffer, piece: Buffer): Buffer {
