@@ -130,6 +130,27 @@ export async function tool(command: string, args: string[], cwd?: string): Promi
   }
 }
 
+/**
+ * dciodvfy (dicom3tools) checks a file against its IOD (for a DICOMDIR: the Media Storage
+ * Directory) and the value representations. It answers on stderr and exits 1 when it finds an
+ * error: that is its verdict, not a failure to run. Returns its Error and Warning lines.
+ */
+export async function dciodvfy(path: string): Promise<{ iod: string; errors: string[]; warnings: string[] }> {
+  const { stderr } = await execFileAsync('dciodvfy', [path], { maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: Error & { code?: unknown; stderr?: string; stdout?: string }) => {
+      if (error.code === 1 && typeof error.stderr === 'string')
+        return { stdout: error.stdout ?? '', stderr: error.stderr };
+      throw error;
+    },
+  );
+  const lines = stderr.split('\n').map((line) => line.trim());
+  return {
+    iod: lines.find((line) => /^[A-Za-z]+$/.test(line)) ?? '',
+    errors: lines.filter((line) => line.startsWith('Error')),
+    warnings: lines.filter((line) => line.startsWith('Warning')),
+  };
+}
+
 /** `dcmdump` of a file (for checks and for failure messages). */
 export function dcmdump(path: string, ...options: string[]): Promise<string> {
   return tool('dcmdump', [...options, path]);

@@ -117,12 +117,20 @@ function vrFromName(name: string): string | null {
   return null;
 }
 
+/**
+ * Sequences the profile marks X/Z or X/Z/D that are Type 2 where they occur (the Acquisition
+ * Context module's): emptied. The others (Referenced Study, Referenced Performed Procedure Step,
+ * Institution Code) are Type 3, where a sequence present must hold an item: removed.
+ */
+const TYPE_2_SEQUENCES = new Set([0x00400555]);
+
 /** The combined codes resolved: keep a value where a Type 1 attribute may need one, else empty or remove. */
-function resolve(action: ProfileAction): 'D' | 'Z' | 'X' | 'K' | 'U' | 'U*' {
+function resolve(action: ProfileAction, tag: number, vr: string): 'D' | 'Z' | 'X' | 'K' | 'U' | 'U*' {
   switch (action) {
     case 'X/Z':
     case 'X/Z/D':
-      return 'Z';
+      // An empty value is valid for a Type 3 attribute too, but an empty sequence is not.
+      return vr === 'SQ' && !TYPE_2_SEQUENCES.has(tag) ? 'X' : 'Z';
     case 'X/D':
     case 'Z/D':
       return 'D';
@@ -197,7 +205,7 @@ function convertDataSet(ctx: Context, dataSet: DataSet, depth: number): DicomIte
       continue;
     }
     if (row.action === 'C') ctx.cleaned.add(row.name);
-    const action = resolve(row.action);
+    const action = resolve(row.action, tag, vr);
     switch (action) {
       case 'K':
         out.push(keep(ctx, element, vr, depth));
@@ -304,7 +312,8 @@ export function deidentifyDicom(bytes: Buffer, uids: UidMap): DeidentifyResult {
   );
   elements.push(
     { tag: 0x00120062, vr: 'CS', value: 'YES' },
-    { tag: 0x00120063, vr: 'LO', value: 'DICOM PS3.15 E.1 Basic Application Confidentiality Profile (Medvault)' },
+    // LO holds 64 characters at most; the code sequence below names the profile in full.
+    { tag: 0x00120063, vr: 'LO', value: 'DICOM PS3.15 Basic Profile (Medvault)' },
     {
       tag: 0x00120064,
       vr: 'SQ',

@@ -4,9 +4,8 @@
  * it never re-encodes pixel data (such elements are passed through as raw bytes).
  */
 
-/** Medvault's UID root: `2.25.` and the decimal form of a UUID fixed for Medvault (PS3.5 B.2). */
-export const MEDVAULT_UID_ROOT = '2.25.190696863065689970468377361231827272462';
-export const IMPLEMENTATION_CLASS_UID = MEDVAULT_UID_ROOT;
+/** Medvault's implementation UID: `2.25.` and the decimal form of a UUID fixed for Medvault (PS3.5 B.2). */
+export const IMPLEMENTATION_CLASS_UID = '2.25.190696863065689970468377361231827272462';
 export const IMPLEMENTATION_VERSION_NAME = 'MEDVAULT_1';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';

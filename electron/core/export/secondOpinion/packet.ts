@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type DicomdirInstance, writeDicomdir } from './dicomdir';
-import { MEDVAULT_UID_ROOT } from './dicomWriter';
 import {
   assignDicomPaths,
   assignDocumentNames,
@@ -66,9 +65,12 @@ async function instanceBytes(input: PacketInstanceInput): Promise<Buffer> {
   throw new Error('An instance needs its bytes or a path.');
 }
 
-/** A UID for the file-set made from random bits under Medvault's root (fits in 64 characters). */
+/**
+ * A UID for the file-set: `2.25.` and a random UUID (PS3.5 B.2), at most 44 characters. (Random
+ * digits after Medvault's own 44-character root made 65 at times, one more than a UI may hold.)
+ */
 function fileSetUid(): string {
-  return `${MEDVAULT_UID_ROOT}.${BigInt(`0x${randomBytes(8).toString('hex')}`).toString()}`;
+  return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
 }
 
 export async function buildPacket(input: PacketInput): Promise<Packet> {
