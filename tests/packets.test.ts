@@ -4,9 +4,11 @@
  * written is read back with pdf.js and pdf-lib (pages, index, stamps, metadata, fonts), and the
  * disclosure log is checked, as JSON and as CSV.
  */
+import { execFile } from 'node:child_process';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDict, PDFDocument, PDFName, PDFRef, degrees } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,8 @@ import type { DisclosureRecord, PacketPlan } from '../shared/packets';
 import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
 import { writeAppealPacket } from '../electron/core/export/appeal/writeAppealPacket';
 import { listDisclosures } from '../electron/core/export/disclosureLog';
-import { planPacket } from '../electron/core/export/packetPlan';
+import { assemblePacket } from '../electron/core/export/appeal/assemble';
+import { planPacket, resolvePacket } from '../electron/core/export/packetPlan';
 import { Vault } from '../electron/core/vault/Vault';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
@@ -24,6 +27,7 @@ import { makePng, tempDir } from './support/fixtures';
 import { pageTexts } from './support/pdfText';
 import { PASSPHRASE } from './support/vault';
 
+const execFileAsync = promisify(execFile);
 const PATIENT = 'Jane Q. Doe';
 const DOB = '1970-01-01';
 const THERAPY_MARKER = 'ZEBRAFINCH';
@@ -282,6 +286,12 @@ describe('medvault export appeal', () => {
     expect(fonts).toBeGreaterThanOrEqual(2);
   });
 
+  it('is a PDF qpdf finds no syntax or stream error in', async () => {
+    // qpdf exits 0 only when the cross-reference table, every object and every stream decode.
+    const { stdout } = await execFileAsync('qpdf', ['--check', join(root, 'appeal.pdf')]);
+    expect(stdout).toContain('No syntax or stream encoding errors found');
+  });
+
   it('records the disclosure with each document id and SHA-256, and exports the log as CSV', async () => {
     const log = await disclosures();
     expect(log).toHaveLength(1);
@@ -362,6 +372,31 @@ describe('medvault export appeal', () => {
       expect(preview.excluded).toEqual(plan.excluded);
       expect(preview.totalPages).toBe(plan.totalPages);
       expect(await vault.db.read((q) => listDisclosures(q))).toHaveLength(3);
+    } finally {
+      await vault.close();
+    }
+  });
+
+  it("promises the patient's statement in the letter only when there is one", async () => {
+    const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
+    try {
+      const letterWith = async (statement: string) => {
+        const resolved = await resolvePacket(vault, {
+          purpose: 'insurance-appeal',
+          documentIds: [ids.pdf],
+          recipient: { name: '', organisation: '', address: '' },
+          appeal: { memberId: '', claimNumber: 'CLM-9', datesOfService: '', denialDate: '', statement },
+          patient: { name: PATIENT, dateOfBirth: DOB },
+        });
+        const { doc } = await assemblePacket(vault, resolved);
+        return (await pageTexts(Buffer.from(await doc.save())))[0]!;
+      };
+      const without = await letterWith('  ');
+      expect(without).toContain('The records that support my appeal are enclosed.');
+      expect(without).not.toMatch(/is below|Statement/);
+      const withStatement = await letterWith('The MRI was medically necessary.');
+      expect(withStatement).toContain('in my own words, is below');
+      expect(withStatement).toContain('The MRI was medically necessary.');
     } finally {
       await vault.close();
     }

@@ -186,6 +186,9 @@ describe('medvault export second-opinion', () => {
     expect(readme).toMatch(/RECORDS IN THE SUMMARY ONLY[\s\S]*allergies/i);
     expect(readme).toContain(`  - ${allergies.title}`);
 
+    expect(await tool('qpdf', ['--check', join(out, 'DOCS/SUMMARY.PDF')])).toContain(
+      'No syntax or stream encoding errors found',
+    );
     const bytes = await readFile(join(out, 'DOCS/SUMMARY.PDF'));
     const texts = await pageTexts(bytes);
     // No letter: the first page is the index, opened as a summary.

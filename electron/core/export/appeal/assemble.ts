@@ -135,12 +135,16 @@ function coverLetter(w: PageWriter, resolved: ResolvedPacket): number {
       { label: 'Date of the denial', value: appeal?.denialDate || '—' },
     ]);
     w.paragraph(`To ${recipient.name.trim() || 'whom it may concern'},`);
+    const statement = appeal?.statement.trim();
+    // The letter promises a statement only when there is one.
     w.paragraph(
-      'I am appealing the denial of the claim above. Why the denial is wrong, in my own words, is below; the records that support it are enclosed.',
+      statement
+        ? 'I am appealing the denial of the claim above. Why the denial is wrong, in my own words, is below; the records that support it are enclosed.'
+        : 'I am appealing the denial of the claim above. The records that support my appeal are enclosed.',
     );
-    if (appeal?.statement.trim()) {
+    if (statement) {
       w.heading('Statement', 12);
-      w.paragraph(appeal.statement.trim());
+      w.paragraph(statement);
     }
   } else {
     w.heading(PACKET_PURPOSE_LABELS[request.purpose]);
