@@ -493,7 +493,13 @@ describe('medvault export new-provider', () => {
     const texts = await pageTexts(await readFile(out));
     expect(texts).toHaveLength(written.totalPages);
     const cover = texts.slice(0, written.coverPages).join('\n');
-    for (const expected of ['New provider', 'The records listed below are enclosed.', PATIENT, DOB, 'Dr. Newman']) {
+    for (const expected of [
+      'Medical records for a new provider',
+      'The records listed below are enclosed.',
+      PATIENT,
+      DOB,
+      'Dr. Newman',
+    ]) {
       expect(cover).toContain(expected);
     }
     expect(cover).not.toMatch(/Appeal of a denied claim|Member ID|Claim number/);

@@ -192,7 +192,7 @@ test('a psychotherapy note goes into a packet only after the explicit choice', a
   const [name] = await readdir(out);
   const text = (await pdfText(await readFile(join(out, name!)))).join(' ');
   expect(text).toContain('Karen Blum');
-  expect(text).toContain('New provider');
+  expect(text).toContain('Medical records for a new provider');
   expect(errors).toEqual([]);
 });
 

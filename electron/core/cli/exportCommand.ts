@@ -145,7 +145,11 @@ export async function exportAppeal(
     } else {
       const lines = [
         `Wrote ${result.plan.totalPages} pages (cover ${result.plan.coverPages}, index ${result.plan.indexPages}, ${result.plan.items.length} documents) to ${result.path}.`,
-        ...result.plan.items.map((item) => `  pages ${item.firstPage}–${item.lastPage}  ${item.title}`),
+        ...result.plan.items.map((item) =>
+          item.firstPage === item.lastPage
+            ? `  page ${item.firstPage}  ${item.title}`
+            : `  pages ${item.firstPage}–${item.lastPage}  ${item.title}`,
+        ),
         ...result.plan.warnings.map((warning) => `note: ${warning}`),
         `Recorded in the disclosure log (${result.disclosureId}).`,
       ];

@@ -8,8 +8,8 @@ import UTIF from 'utif2';
 import { EncryptedPDFError, PDFDocument, rgb, type PDFImage, type PDFPage } from 'pdf-lib';
 import type { ReadableBlock, ReadableSection } from '../../../../shared/readable';
 import {
-  PACKET_PURPOSE_LABELS,
   type PacketPlan,
+  type PacketPurpose,
   type PacketPatient,
   type PacketPlanItem,
   type PacketProgress,
@@ -33,6 +33,12 @@ export interface AssembleOptions {
   signal?: AbortSignal;
   onProgress?: (progress: PacketProgress) => void;
 }
+
+/** What a cover letter other than an appeal's says it is. */
+const COVER_HEADINGS: Record<Exclude<PacketPurpose, 'insurance-appeal'>, string> = {
+  'second-opinion': 'Medical records for a second opinion',
+  'new-provider': 'Medical records for a new provider',
+};
 
 export interface Assembled {
   doc: PDFDocument;
@@ -147,7 +153,7 @@ function coverLetter(w: PageWriter, resolved: ResolvedPacket): number {
       w.paragraph(statement);
     }
   } else {
-    w.heading(PACKET_PURPOSE_LABELS[request.purpose]);
+    w.heading(COVER_HEADINGS[request.purpose]);
     w.fields([
       { label: 'Patient', value: patient.name },
       { label: 'Date of birth', value: patient.dateOfBirth },
