@@ -28,25 +28,31 @@ export async function setOwner(q: Queryable, owner: PatientIdentity | null): Pro
 /**
  * Whether records naming `patient` are the owner's. IDs decide when both have one (IDs differ
  * between hospitals, so a differing ID with the same name still counts as a match); names are
- * compared as sets of words, so `DOE^JANE`, `Jane Doe` and `JANE DOE` are the same person.
+ * compared as sets of words, so `DOE^JANE`, `Jane Doe` and `JANE DOE` are the same person, and
+ * so is `Jane Q. Doe`: a name of two words or more whose words all appear in the other (one
+ * record has the middle name, another leaves it out).
  */
 export function isOwner(owner: PatientIdentity, patient: PatientIdentity): boolean {
   if (owner.id && patient.id && normalizeId(owner.id) === normalizeId(patient.id)) return true;
-  if (owner.name && patient.name) return nameWords(owner.name) === nameWords(patient.name);
-  return false;
+  if (!owner.name || !patient.name) return false;
+  const [shorter, longer] = [nameWords(owner.name), nameWords(patient.name)].sort((a, b) => a.size - b.size) as [
+    Set<string>,
+    Set<string>,
+  ];
+  return (shorter.size >= 2 || shorter.size === longer.size) && [...shorter].every((word) => longer.has(word));
 }
 
 function normalizeId(id: string): string {
   return id.trim().toUpperCase();
 }
 
-function nameWords(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter(Boolean)
-    .sort()
-    .join(' ');
+function nameWords(name: string): Set<string> {
+  return new Set(
+    name
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toUpperCase()
+      .split(/[^A-Z0-9]+/)
+      .filter(Boolean),
+  );
 }

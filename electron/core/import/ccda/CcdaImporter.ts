@@ -42,6 +42,7 @@ export class CcdaImporter implements Importer {
       if (error instanceof CcdaReadError) throw new UnreadableFileError(error.message);
       throw error;
     }
+    context.notePatient(cda.patientName, cda.patientId);
     const suggestion: DocumentSuggestion = {
       title: cda.title ?? (cda.loinc && LOINC_DOCUMENT_TYPES[cda.loinc]?.name) ?? titleFromFileName(file.path),
       type: cda.type ?? DEFAULT_RECORD_TYPE,

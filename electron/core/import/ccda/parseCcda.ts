@@ -15,6 +15,8 @@ export interface CcdaDocument {
   provider: string | null;
   providerSource: 'custodian' | 'author organisation' | null;
   patientName: string | null;
+  /** The patient's record number: the first id with an extension that is not a Social Security number. */
+  patientId: string | null;
   /** The narrative of every section, for search. */
   text: string;
   /** A nonXMLBody's embedded PDF. */
@@ -74,7 +76,8 @@ export function parseCcda(bytes: Buffer): CcdaDocument {
   const authorOrganization = child(child(first(root.author), 'assignedAuthor'), 'representedOrganization');
   const custodianName = nameText(child(custodian, 'name'));
   const provider = custodianName ?? nameText(child(authorOrganization, 'name'));
-  const patient = child(child(child(root, 'recordTarget'), 'patientRole'), 'patient');
+  const patientRole = child(child(root, 'recordTarget'), 'patientRole');
+  const patient = child(patientRole, 'patient');
 
   const nonXmlText = child(child(child(root, 'component'), 'nonXMLBody'), 'text');
   let embeddedPdf: Buffer | null = null;
@@ -100,6 +103,7 @@ export function parseCcda(bytes: Buffer): CcdaDocument {
     provider,
     providerSource: provider === null ? null : provider === custodianName ? 'custodian' : 'author organisation',
     patientName: personName(first(child(patient, 'name'))),
+    patientId: recordNumber(patientRole),
     text: narrative(xml),
     embeddedPdf,
   };
@@ -131,11 +135,26 @@ function nameText(node: unknown): string | null {
   return text || null;
 }
 
+/** US Social Security numbers (HL7's OID for them): never shown in an import report. */
+const SSN_ROOT = '2.16.840.1.113883.4.1';
+
+function recordNumber(patientRole: Node | undefined): string | null {
+  const ids = patientRole?.id;
+  for (const id of (Array.isArray(ids) ? ids : [ids]) as (Node | undefined)[]) {
+    const extension = attr(id, 'extension')?.trim();
+    if (extension && attr(id, 'root') !== SSN_ROOT) return extension;
+  }
+  return null;
+}
+
 function personName(name: Node | undefined): string | null {
   if (!name) return null;
   const parts = (key: string) => {
     const value = name[key];
-    return (Array.isArray(value) ? value : [value]).map(textOf).filter(Boolean) as string[];
+    return (Array.isArray(value) ? value : [value])
+      .filter((part) => attr(part as Node, 'qualifier') !== 'CL') // a "call me" name, not the legal one
+      .map(textOf)
+      .filter(Boolean) as string[];
   };
   const full = [...parts('given'), ...parts('family')].join(' ').trim();
   return full || null;
