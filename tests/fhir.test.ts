@@ -13,7 +13,17 @@ async function portalBundle(): Promise<object> {
     resourceType: 'Bundle',
     type: 'collection',
     entry: [
-      { resource: { resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe', given: ['Jane'] }] } },
+      {
+        resource: {
+          resourceType: 'Patient',
+          id: 'p1',
+          name: [{ family: 'Doe', given: ['Jane'] }],
+          identifier: [
+            { system: 'http://hl7.org/fhir/sid/us-ssn', value: '123-45-6789' },
+            { type: { coding: [{ code: 'MR' }] }, system: 'urn:oid:1.2.3.4', value: 'LMC-4711' },
+          ],
+        },
+      },
       {
         resource: {
           resourceType: 'DocumentReference',
@@ -120,6 +130,9 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
     });
     expect(byType['other-record']?.title).toMatch(/^FHIR export: 1 Patient, 2 DocumentReference/);
     expect(documents).toHaveLength(6);
+    // The patient named, by the record number: never the Social Security number.
+    expect(report.patients).toEqual([{ name: 'Jane Doe', id: 'LMC-4711' }]);
+    expect(JSON.stringify(report)).not.toContain('123-45-6789');
     expect((await vault.listDocuments({ text: 'pangolin' })).map((d) => d.type)).toEqual(['discharge-summary']);
     expect((await vault.listDocuments({ text: 'quokka' })).map((d) => d.type)).toEqual(['lab-result']);
     expect((await vault.listDocuments({ text: 'not included' })).map((d) => d.type)).toEqual(['clinical-note']);

@@ -41,6 +41,9 @@ export class FhirImporter implements Importer {
     const staged = await context.stage(file, { keepBytesUpTo: FHIR_LIMITS.fileBytes });
     if (!staged.bytes) throw new UnreadableFileError(tooLarge(Infinity)!); // it grew while being read
     const resources = parseResources(staged.bytes, file.path);
+    for (const resource of resources) {
+      if (resource.resourceType === 'Patient') context.notePatient(...patientIdentity(resource));
+    }
     if (staged.existing) return { kind: 'duplicate', documentId: staged.existing.documentId };
 
     // Everything is read and checked before anything is stored: the file lands whole or fails.
@@ -105,6 +108,36 @@ export class FhirImporter implements Importer {
     }
     return kept;
   }
+}
+
+/** US Social Security numbers: never shown in an import report. */
+const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
+
+/**
+ * A Patient's name (the official one, else the first) and record number (an identifier typed MR,
+ * else the first that is not a Social Security number).
+ */
+function patientIdentity(patient: Resource): [string | null, string | null] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const p = patient as any;
+  const names: { use?: string; text?: string; given?: unknown[]; family?: unknown }[] = Array.isArray(p.name)
+    ? p.name
+    : [];
+  const name = names.find((n) => n?.use === 'official') ?? names[0];
+  const parts = [...(Array.isArray(name?.given) ? name.given : []), name?.family].filter(
+    (part): part is string => typeof part === 'string' && part.trim() !== '',
+  );
+  const fullName = parts.join(' ').trim() || (typeof name?.text === 'string' ? name.text.trim() : '') || null;
+  const identifiers: { system?: string; value?: unknown; type?: { coding?: { code?: string }[] } }[] = Array.isArray(
+    p.identifier,
+  )
+    ? p.identifier
+    : [];
+  const usable = identifiers.filter(
+    (id) => typeof id?.value === 'string' && id.value.trim() && id.system !== SSN_SYSTEM,
+  );
+  const record = usable.find((id) => id.type?.coding?.some((coding) => coding?.code === 'MR')) ?? usable[0];
+  return [fullName, record ? String(record.value).trim() : null];
 }
 
 function parseResources(bytes: Buffer, path: string): Resource[] {
