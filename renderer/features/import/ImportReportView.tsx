@@ -92,7 +92,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
         <p className="report-note">
           {report.sourceKind === 'disc'
             ? 'Skipped files are the disc’s viewer program, its index and other files that are not records.'
-            : 'Skipped files are system files (such as .DS_Store), not records.'}
+            : 'Skipped files are not records: system files (such as .DS_Store), or a download package’s index and metadata.'}
         </p>
       )}
       {report.patients.length > 0 && <Patients patients={report.patients} />}
