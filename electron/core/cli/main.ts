@@ -389,7 +389,7 @@ async function importCommand(
       );
     } else {
       const lines = [
-        `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'file')} skipped (not records: system files, a disc's viewer program).`,
+        `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'file')} skipped (not records: system files, a disc's viewer program, a download package's index).`,
       ];
       for (const patient of report.patients) {
         lines.push(
