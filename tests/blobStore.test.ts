@@ -129,6 +129,19 @@ describe('encrypted blob files', () => {
     expect(await store.listStored()).toEqual([]);
   });
 
+  it('writes pieces of any size, across chunk boundaries, into the same chunks as one write', async () => {
+    const sizes = [1, CHUNK - 1, 2, CHUNK, CHUNK + 1, 7, 3 * CHUNK + 5, CHUNK - 7, 1024 * 1024, 1, 2 * CHUNK];
+    const pieces = sizes.map((size) => randomBytes(size));
+    const writer = await store.createWriter();
+    for (const piece of pieces) await writer.write(piece);
+    const written = await writer.finish();
+    await store.commit(writer);
+    const whole = Buffer.concat(pieces);
+    expect((await store.readAll(written.blobId)).equals(whole)).toBe(true);
+    expect((await stat(store.pathOf(written.blobId))).size).toBe(encryptedSize(whole.length, CHUNK));
+    expect(await store.verify(written.blobId, written)).toBeNull();
+  });
+
   it('streams a large file in pieces without holding it whole', async () => {
     const writer = await store.createWriter();
     const hash = createHash('sha256');

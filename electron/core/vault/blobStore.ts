@@ -360,14 +360,21 @@ export class BlobWriter {
       this.pendingBytes += data.length;
       return;
     }
-    // Seal straight from the caller's buffer; only a partial chunk left over is copied.
-    const input = this.pendingBytes ? Buffer.concat([...this.pending, data]) : data;
-    const sealable = Math.floor((input.length - 1) / chunk) * chunk;
     const out: Buffer[] = [];
-    for (let offset = 0; offset < sealable; offset += chunk) {
-      out.push(...sealChunk(this.key, this.header, this.chunkIndex++, false, input.subarray(offset, offset + chunk)));
+    let offset = 0;
+    if (this.pendingBytes) {
+      // The chunk held back is completed from the start of `data` (one chunk copied, not all of
+      // `data`: an import writes 1 MiB pieces, and it is always holding one back).
+      offset = chunk - this.pendingBytes;
+      const first = Buffer.concat([...this.pending, data.subarray(0, offset)], chunk);
+      out.push(...sealChunk(this.key, this.header, this.chunkIndex++, false, first));
     }
-    const rest = input.subarray(sealable);
+    // Then straight from the caller's buffer, keeping back 1 to `chunk` bytes (more data follows it).
+    const sealable = offset + Math.floor((data.length - offset - 1) / chunk) * chunk;
+    for (; offset < sealable; offset += chunk) {
+      out.push(...sealChunk(this.key, this.header, this.chunkIndex++, false, data.subarray(offset, offset + chunk)));
+    }
+    const rest = data.subarray(sealable);
     this.pending = [rest];
     this.pendingBytes = rest.length;
     await this.writeRaw(out);
