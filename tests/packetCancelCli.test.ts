@@ -2,12 +2,24 @@
  * Ctrl-C while `medvault export appeal` lays out a heavy packet: exit 130, one sentence, no file
  * (not even the temporary one) and nothing in the disclosure log.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
 import { collect, describeRun, parseJson, runCli, spawnCli } from './support/cli';
 import { makePng, tempDir } from './support/fixtures';
+
+/** Waits until process `pid` has `path` open (Linux: its /proc/PID/fd links). */
+async function waitForOpenFile(pid: number, path: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+    if (targets.includes(path)) return;
+    if (Date.now() > deadline) throw new Error(`process ${pid} never opened ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -50,8 +62,11 @@ it('Ctrl-C on export appeal: exit 130, no file, no disclosure', async () => {
     '1970-01-01',
   ]);
   const finished = collect(child);
-  // The unlock takes about a second here, the layout about seven more.
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // The layout starts once the vault is unlocked, which is when its database is opened; it then
+  // takes several seconds. Waiting for that open, not a fixed time, keeps a slow unlock (a busy
+  // machine) from being mistaken for the layout.
+  await waitForOpenFile(child.pid!, join(vault, 'vault.db'));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   expect(child.exitCode).toBeNull();
   child.kill('SIGINT');
   const result = await finished;
