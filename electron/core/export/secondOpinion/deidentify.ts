@@ -59,7 +59,7 @@ const PIXEL_DATA = 0x7fe00010;
 /** Attributes the Z action fills with a dummy rather than emptying: Type 1 in a DICOMDIR record. */
 const Z_DUMMIES = new Map<number, string>([
   [0x00100020, 'ANONYMOUS'], // Patient ID (PATIENT record)
-  [0x00100010, 'ANONYMOUS'], // Patient's Name
+  [0x00100010, 'ANONYMOUS^'], // Patient's Name (a family name: without the ^ it reads as ACR-NEMA's retired form)
   [0x00080020, '19000101'], // Study Date (STUDY record)
   [0x00080030, '000000'], // Study Time
   [0x00200010, 'ANON'], // Study ID
@@ -69,7 +69,7 @@ const Z_DUMMIES = new Map<number, string>([
 function dummy(vr: string, original: Buffer): Buffer | string | null {
   switch (vr) {
     case 'PN':
-      return 'ANONYMOUS';
+      return 'ANONYMOUS^';
     case 'DA':
       return '19000101';
     case 'TM':
