@@ -330,10 +330,20 @@ describe('medvault export appeal', () => {
     expect((await disclosures()).length).toBe(2);
   }, 30_000);
 
-  it('leaves nothing when the folder does not exist', async () => {
+  it('leaves nothing when the folder does not exist, and says it is the folder', async () => {
     const result = await cli(appealArgs(join(root, 'no-such-folder', 'a.pdf'), [ids.pdf]));
-    expect(result.code, describeRun(result)).not.toBe(0);
-    expect(result.stderr).toMatch(/^medvault: /);
+    expect(result.code, describeRun(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`medvault: The folder ${join(root, 'no-such-folder')} does not exist.`);
+    expect((await disclosures()).length).toBe(2);
+  });
+
+  it('never writes over a file that is there', async () => {
+    const out = join(root, 'taken.pdf');
+    await writeFile(out, 'the patient’s own file');
+    const result = await cli(appealArgs(out, [ids.pdf]));
+    expect(result.code, describeRun(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`medvault: ${out} already exists; choose another name.`);
+    expect(await readFile(out, 'utf8')).toBe('the patient’s own file');
     expect((await disclosures()).length).toBe(2);
   });
 

@@ -131,7 +131,7 @@ describe('medvault export second-opinion', () => {
     const out = join(root.path, 'for dr smith');
     const again = await cli(['export', 'second-opinion', '--out', out, '--ids', ct.id]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already exists; choose a new name for the packet/);
+    expect(again.stderr).toMatch(/already exists; choose another name/);
     expect(parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']))).toHaveLength(1);
   }, 30_000);
 

@@ -2,7 +2,7 @@
  * Packets as the app makes them: where one is written (a folder the patient chose and a name),
  * in which form, and the patient details the form remembers between packets.
  */
-import { lstat, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PacketDefaults, PacketOutput, PacketResult } from '../../../shared/api';
@@ -12,6 +12,7 @@ import { MedvaultError, describeIoError } from '../errors';
 import { writeAppealPacket } from '../export/appeal/writeAppealPacket';
 import { disclosuresCsv, listDisclosures } from '../export/disclosureLog';
 import { planPacket, resolvePacket } from '../export/packetPlan';
+import { checkPacketTarget } from '../export/packetTarget';
 import { requireStudy, writeSecondOpinionPacket } from '../export/secondOpinion/writeSecondOpinionPacket';
 import type { Vault } from '../vault/Vault';
 
@@ -29,14 +30,9 @@ export async function packetTarget(
   if (!name || /[\\/]/.test(name) || name === '.' || name === '..' || [...name].some((char) => char < ' ')) {
     throw new MedvaultError('invalid-argument', `Give ${what} a name without slashes.`);
   }
-  const folder = resolve(output.folder);
-  const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new MedvaultError('not-found', `The folder ${folder} does not exist.`);
   const withExtension = extension && !name.toLowerCase().endsWith(extension) ? `${name}${extension}` : name;
-  const path = join(folder, withExtension);
-  if (await lstat(path).catch(() => null)) {
-    throw new MedvaultError('invalid-argument', `${path} already exists; choose another name.`);
-  }
+  const path = join(resolve(output.folder), withExtension);
+  await checkPacketTarget(path);
   return path;
 }
 

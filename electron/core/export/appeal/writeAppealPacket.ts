@@ -10,6 +10,7 @@ import type { PacketPlan, PacketProgress, PacketRequest } from '../../../../shar
 import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
 import { recordDisclosure } from '../disclosureLog';
+import { checkPacketTarget } from '../packetTarget';
 import { resolvePacket } from '../packetPlan';
 import { assemblePacket, throwIfCancelled } from './assemble';
 import { finishPacketPdf } from './finishPdf';
@@ -33,6 +34,7 @@ export async function writeAppealPacket(
   options: WriteAppealOptions,
 ): Promise<AppealPacketResult> {
   const out = resolve(options.out);
+  await checkPacketTarget(out); // before the layout; the rename below would replace a file
   const resolved = await resolvePacket(vault, request);
   const { doc, fonts, plan } = await assemblePacket(vault, resolved, options);
 

@@ -5,7 +5,7 @@
  * as a folder or a stored zip, recorded in the disclosure log in the transaction that renames it
  * into place.
  */
-import { lstat, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { getDicomStudy } from '../../documents/dicomStudy';
@@ -14,6 +14,7 @@ import type { Vault } from '../../vault/Vault';
 import { assemblePacket } from '../appeal/assemble';
 import { finishPacketPdf } from '../appeal/finishPdf';
 import { recordDisclosure } from '../disclosureLog';
+import { checkPacketTarget } from '../packetTarget';
 import { resolvePacket, type ResolvedPacket } from '../packetPlan';
 import { writeSecondOpinionFolder, type PacketInstanceInput, type PacketWriteOptions } from './packet';
 import { writeSecondOpinionZip } from './zip';
@@ -57,9 +58,7 @@ export async function writeSecondOpinionPacket(
   const out = resolve(options.out);
   const { signal, onProgress } = options;
   // Refused before the slow part: the folder or zip is never written over.
-  if (await lstat(out).catch(() => null)) {
-    throw new MedvaultError('invalid-argument', `${out} already exists; choose a new name for the packet.`);
-  }
+  await checkPacketTarget(out);
   const resolved = await resolvePacket(vault, request);
   requireStudy(resolved);
   const warnings = [...resolved.warnings];
