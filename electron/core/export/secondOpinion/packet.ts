@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkPacketTarget } from '../packetTarget';
 import { type DicomdirInstance, writeDicomdir } from './dicomdir';
 import {
   assignDicomPaths,
@@ -240,11 +241,7 @@ export async function syncFolder(path: string): Promise<void> {
  * rename stays on one file system); refuses a `target` that exists.
  */
 export async function stagingPathFor(target: string): Promise<string> {
-  const exists = await stat(target).then(
-    () => true,
-    () => false,
-  );
-  if (exists) throw new Error(`${target} already exists; choose a new name for the packet.`);
+  await checkPacketTarget(target);
   return join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);
 }
 

@@ -151,9 +151,6 @@ export async function writeSecondOpinionPacket(
   } catch (error) {
     // The rename happened but the commit did not: the packet goes, as its record did.
     if (published) await rm(out, { recursive: true, force: true });
-    if (error instanceof Error && /already exists/.test(error.message)) {
-      throw new MedvaultError('invalid-argument', error.message);
-    }
     // A full disk or a stick pulled out: one sentence (nothing of the packet is left).
     if (!(error instanceof MedvaultError) && (error as NodeJS.ErrnoException)?.code) {
       throw describeIoError(error, `the packet ${out}`);
