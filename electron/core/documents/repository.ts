@@ -337,9 +337,7 @@ export async function insertDocument(q: Queryable, input: NewDocument): Promise<
     input.files.map((file, position) => [id, position, file.blobId, file.originalPath, file.mediaType, input.runId]),
   );
   // Tags, like providers, are one whatever their case.
-  const tags = [
-    ...new Map((input.tags ?? []).map((tag) => [normalizeTag(tag).toLowerCase(), normalizeTag(tag)])).values(),
-  ];
+  const tags = [...new Map((input.tags ?? []).map(normalizeTag).map((tag) => [tag.toLowerCase(), tag])).values()];
   for (const tag of tags) await addTag(q, id, tag);
   // A new document has no search entry yet: what reindex would read back is all here.
   await q.run('INSERT INTO document_search (rowid, title, provider, tags, body) VALUES (?, ?, ?, ?, ?)', [
