@@ -618,8 +618,13 @@ class RunContext implements ImportContext {
     if (!this.patientsSeen.has(key)) this.patientsSeen.set(key, { name, id });
   }
 
+  /** By name, then record number: files finish in any order (several are in flight), the report does not. */
   patients(): { name: string | null; id: string | null }[] {
-    return [...this.patientsSeen.values()];
+    const name = (patient: { name: string | null }) => (patient.name ?? '').replace(/[\s^]+/g, ' ').trim();
+    return [...this.patientsSeen.values()].sort(
+      (a, b) =>
+        name(a).localeCompare(name(b), 'en', { sensitivity: 'base' }) || (a.id ?? '').localeCompare(b.id ?? '', 'en'),
+    );
   }
 
   read<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
