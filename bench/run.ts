@@ -44,6 +44,7 @@ import { timeDiskWrite } from './diskWrite';
 import { benchPacket } from './packet';
 import { benchViewerDicom } from './viewerDicom';
 import { benchViewerPdf } from './viewerPdf';
+import type { ImportJson } from '../shared/cliOutput';
 
 const GOAL_RATIO = 2.0;
 const DICOM_GOAL_RSS_BYTES = 400e6;
@@ -54,16 +55,6 @@ const STAGES = join(REPO_ROOT, 'bench', 'stages.ts');
 const OUTPUT_DIR = join(REPO_ROOT, '.bench'); // gitignored
 const BENCHMARKS = ['files', 'dicom', 'viewer-pdf', 'viewer-dicom', 'packet'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
-
-interface ImportJson {
-  imported: number;
-  duplicates: number;
-  skipped: number;
-  failed: { path: string; reason: string }[];
-  warnings: { path: string; reason: string }[];
-  documents: string[];
-  patients?: { name: string | null; id: string | null }[];
-}
 
 /** One input to measure, whatever it is. */
 interface Benchmark {

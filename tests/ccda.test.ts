@@ -123,7 +123,7 @@ describe('importing C-CDA documents from a patient portal', () => {
 
 describe('reading a C-CDA document as a page', () => {
   it('lays out the header and every section as plain text: paragraphs, lists, tables', async () => {
-    const { readableCcda } = await import('../electron/core/import/ccda/readableCcda');
+    const { readableCcda } = await import('../electron/core/readable/readableCcda');
     const { readFile } = await import('node:fs/promises');
     const page = readableCcda(await readFile(join(SAMPLES, 'Progress_Note.xml')));
     expect(page.title).toBe('Progress Note');

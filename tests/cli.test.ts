@@ -13,24 +13,7 @@ import type { DocumentDetails, VaultDocument } from '../shared/documents';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { makePdf, makePng, makeRecordsFolder, tempDir, writeTree } from './support/fixtures';
 import { PASSPHRASE } from './support/vault';
-
-interface ImportJson {
-  imported: number;
-  duplicates: number;
-  skipped: number;
-  failed: { path: string; reason: string }[];
-  warnings: { path: string; reason: string }[];
-  documents: string[];
-  runId: string;
-}
-
-interface VerifyJson {
-  ok: boolean;
-  database: string;
-  documents: number;
-  blobsChecked: number;
-  problems: unknown[];
-}
+import type { ImportJson, VerifyJson } from '../shared/cliOutput';
 
 const NEW_PASSPHRASE = 'a brand new passphrase 2024';
 

@@ -8,18 +8,9 @@ import type { DocumentDetails } from '../shared/documents';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { JANE, makeDisc, sha256File, type Disc } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';
+import type { ImportJson } from '../shared/cliOutput';
 
 /** What `import --json` prints (the report without its status and source kind). */
-interface ImportJson {
-  imported: number;
-  duplicates: number;
-  skipped: number;
-  failed: { path: string; reason: string }[];
-  warnings: { path: string; reason: string }[];
-  documents: string[];
-  patients: { name: string | null; id: string | null }[];
-  runId: string;
-}
 
 let temp: { path: string; cleanup: () => Promise<void> };
 let vaultDir: string;

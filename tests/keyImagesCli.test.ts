@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
-import type { KeyImagesResult } from '../electron/core/cli/keyImagesCommand';
+import type { KeyImagesJson as KeyImagesResult } from '../shared/cliOutput';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { makeDisc, type Disc } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../shared/api';
 import type { ReadableBlock, ReadableDocument } from '../shared/readable';
-import { FhirReadError, formatMoney, readableFhir } from '../electron/core/import/fhir/readableFhir';
+import { FhirReadError, formatMoney, readableFhir } from '../electron/core/readable/readableFhir';
 import { MedvaultService } from '../electron/core/service/MedvaultService';
 import { dispatch } from '../electron/core/service/dispatch';
 import { amount, carinEob, claim, claimsBundle, coverage } from './support/fhirFixtures';

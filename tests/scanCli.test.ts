@@ -11,12 +11,7 @@ import type { DocumentDetails, VaultDocument } from '../shared/documents';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { tempDir, writeTree } from './support/fixtures';
 import { jpegOf, pngOf, textPage } from './support/scanFixtures';
-
-interface ImportJson {
-  imported: number;
-  failed: { path: string; reason: string }[];
-  documents: string[];
-}
+import type { ImportJson } from '../shared/cliOutput';
 
 const NO_SCANNER = 'medvault: No scanner interface (SANE scanimage) was found; import the scanned images instead.\n';
 

@@ -24,17 +24,7 @@ import { dcmdump, listTree, makeDisc, tool, type Disc } from './support/dicomFix
 import { tempDir } from './support/fixtures';
 import { pageTexts } from './support/pdfText';
 import { PASSPHRASE } from './support/vault';
-
-interface SecondOpinionJson {
-  out: string;
-  disclosureId: string;
-  studies: number;
-  instances: number;
-  reports: number;
-  summary: boolean;
-  files: number;
-  warnings: string[];
-}
+import type { SecondOpinionJson } from '../shared/cliOutput';
 
 const NAME = 'Jane Q. Doe';
 const DOB = '1961-07-14';

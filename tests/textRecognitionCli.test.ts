@@ -9,13 +9,7 @@ import type { VaultDocument } from '../shared/documents';
 import { describeRun, parseJson, runCli } from './support/cli';
 import { tempDir, writeTree } from './support/fixtures';
 import { pngOf, textPage } from './support/scanFixtures';
-
-interface ImportJson {
-  imported: number;
-  documents: string[];
-  textRecognized: number;
-  textPending: number;
-}
+import type { ImportJson } from '../shared/cliOutput';
 
 describe('reading the text of images after an import (CLI)', () => {
   let root: { path: string; cleanup: () => Promise<void> };

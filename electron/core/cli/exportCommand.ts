@@ -4,17 +4,14 @@
  * `medvault disclosures` (the log of every packet made). Arguments are checked before the slow
  * unlock.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isIsoDate } from '../../../shared/documents';
 import type { PacketProgress, PacketRequest } from '../../../shared/packets';
 import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
-import { getOwner } from '../documents/owner';
 import { MedvaultError, describeIoError } from '../errors';
-import { writeAppealPacket } from '../export/appeal/writeAppealPacket';
-import { writeSecondOpinionPacket } from '../export/secondOpinion/writeSecondOpinionPacket';
-import { disclosuresCsv, listDisclosures } from '../export/disclosureLog';
-import type { Vault } from '../vault/Vault';
+import { listDisclosures, saveDisclosureLog, writeDiscPacket, writePdfPacket } from '../usecases/packets';
+import type { Vault } from '../usecases/vaults';
 
 export interface ExportValues {
   out?: string;
@@ -118,25 +115,21 @@ export async function exportAppeal(
   io: ExportIo,
 ): Promise<number> {
   const { request, out } = prepared;
-  if (!request.patient.name) {
-    const owner = await vault.db.read((q) => getOwner(q));
-    if (!owner?.name) {
-      throw new MedvaultError(
-        'invalid-argument',
-        '--patient-name is needed (or set the vault\'s owner with "medvault owner --name N").',
-      );
-    }
-    request.patient.name = owner.name;
-  }
   const showProgress = !values.json && process.stderr.isTTY;
   return cancellableOnSigint(io, showProgress, async (signal) => {
-    const result = await writeAppealPacket(vault, request, {
+    const result = await writePdfPacket(
+      vault,
+      request,
       out,
-      signal,
-      onProgress: showProgress
-        ? (p) => process.stderr.write(`\r${p.documentsDone}/${p.documentsTotal} documents, ${p.pagesDone} pages\x1b[K`)
-        : undefined,
-    });
+      {
+        signal,
+        onProgress: showProgress
+          ? (p) =>
+              process.stderr.write(`\r${p.documentsDone}/${p.documentsTotal} documents, ${p.pagesDone} pages\x1b[K`)
+          : undefined,
+      },
+      { missingPatientName: '--patient-name is needed (or set the vault\'s owner with "medvault owner --name N").' },
+    );
     if (showProgress) process.stderr.write('\r\x1b[K');
     if (values.json) {
       io.out(
@@ -240,15 +233,14 @@ export async function exportSecondOpinion(
   io: ExportIo,
 ): Promise<number> {
   const { request } = prepared;
-  if (!request.patient.name && !values.deidentify) {
-    request.patient.name = (await vault.db.read((q) => getOwner(q)))?.name ?? '';
-  }
   const showProgress = !values.json && process.stderr.isTTY;
   return cancellableOnSigint(io, showProgress, async (signal) => {
-    const result = await writeSecondOpinionPacket(vault, request, {
-      out: prepared.out,
+    const target = {
+      path: prepared.out,
+      form: prepared.zip ? ('zip' as const) : ('folder' as const),
       deidentify: values.deidentify === true,
-      zip: prepared.zip,
+    };
+    const result = await writeDiscPacket(vault, request, target, {
       signal,
       onProgress: showProgress ? (p) => process.stderr.write(`\r${secondOpinionProgress(p)}\x1b[K`) : undefined,
     });
@@ -275,15 +267,8 @@ function secondOpinionProgress(p: PacketProgress): string {
 }
 
 export async function disclosuresCommand(vault: Vault, values: ExportValues, io: ExportIo): Promise<number> {
-  const records = await vault.db.read((q) => listDisclosures(q));
-  if (values.csv !== undefined) {
-    const path = resolve(values.csv);
-    try {
-      await writeFile(path, disclosuresCsv(records), { flag: 'w' });
-    } catch (error) {
-      throw describeIoError(error, `the file ${path}`);
-    }
-  }
+  if (values.csv !== undefined) await saveDisclosureLog(vault, resolve(values.csv), { replace: true });
+  const records = await listDisclosures(vault);
   if (values.json) {
     io.out(JSON.stringify(records));
   } else if (records.length === 0) {

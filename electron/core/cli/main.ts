@@ -10,19 +10,29 @@ import type {
 import { isIsoDate } from '../../../shared/documents';
 import type { ImportProgress } from '../../../shared/imports';
 import { RECORD_TYPES, isRecordCategory, isRecordType } from '../../../shared/recordSet';
-import { backupVault, restoreVault } from '../backup/backup';
-import { getOwner, setOwner } from '../documents/owner';
 import { MedvaultError } from '../errors';
-import { runImport } from '../import/runImport';
 import { defaultVaultDir } from '../paths';
-import type { Credential } from '../vault/keyFile';
-import { Vault } from '../vault/Vault';
+import { editDocument, getDocument, listDocuments } from '../usecases/documents';
+import { importIntoVault, type ScanRequest } from '../usecases/imports';
+import { getOwner, setOwner } from '../usecases/owner';
+import { changeKeyImages, snapshotFrame } from '../usecases/studies';
+import { countQueuedText } from '../usecases/text';
+import {
+  backUp,
+  changePassphrase as rekey,
+  createVault,
+  openVault,
+  restoreBackup,
+  verifyVault,
+  type Credential,
+  type Vault,
+} from '../usecases/vaults';
+import type { ImportJson } from '../../../shared/cliOutput';
 import { promptHidden } from './prompt';
 import { describeTextResult, readPendingText, type TextIo } from './textCommands';
-import { countPendingText } from '../import/recognition/recognizeText';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
-import { snapshot, snapshotRequestFrom } from './snapshotCommand';
-import { describeKeyImages, keyImages, keyImagesRequestFrom } from './keyImagesCommand';
+import { snapshotRequestFrom } from './snapshotCommand';
+import { describeKeyImages, keyImagesRequestFrom } from './keyImagesCommand';
 import {
   appealRequestFrom,
   disclosuresCommand,
@@ -30,7 +40,6 @@ import {
   exportSecondOpinion,
   secondOpinionRequestFrom,
 } from './exportCommand';
-import type { ScanRequest } from '../import/scan/ScanImporter';
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT = { ok: 0, userError: 1, dataProblem: 2, interrupted: 130 } as const;
@@ -201,7 +210,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       case 'key-images': {
         const request = keyImagesRequestFrom(args, values);
         return await withVault(vaultDir, values, io, async (vault) => {
-          const result = await keyImages(vault, request);
+          const result = await changeKeyImages(vault, request);
           io.out(values.json ? JSON.stringify(result) : describeKeyImages(result));
           return EXIT.ok;
         });
@@ -209,7 +218,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       case 'snapshot': {
         const request = snapshotRequestFrom(args, values);
         return await withVault(vaultDir, values, io, async (vault) => {
-          const result = await snapshot(vault, request);
+          const result = await snapshotFrame(vault, request);
           io.out(
             values.json
               ? JSON.stringify(result)
@@ -289,7 +298,7 @@ async function withVault(
   io: Io,
   work: (vault: Vault) => Promise<number>,
 ): Promise<number> {
-  const vault = await Vault.open(dir, await credentialFrom(values, io));
+  const vault = await openVault(dir, await credentialFrom(values, io));
   try {
     return await work(vault);
   } finally {
@@ -299,7 +308,7 @@ async function withVault(
 
 async function init(dir: string, values: Values, io: Io): Promise<number> {
   const passphrase = io.env.MEDVAULT_PASSPHRASE ?? (await newPassphrase(io));
-  const { vault, recoveryKey } = await Vault.create(dir, passphrase);
+  const { vault, recoveryKey } = await createVault(dir, passphrase);
   await vault.close();
   if (values.json) {
     io.out(JSON.stringify({ vault: dir, recoveryKey }));
@@ -346,7 +355,7 @@ async function importCommand(
   const showProgress = !values.json && process.stderr.isTTY;
   const started = Date.now();
   try {
-    const report = await runImport(
+    const report = await importIntoVault(
       vault,
       paths.map((path) => resolve(path)),
       {
@@ -370,23 +379,22 @@ async function importCommand(
           documentIds: report.documents,
           quiet: values.json,
         });
-    const textPending = await vault.db.read((q) => countPendingText(q, report.documents));
+    const textPending = await countQueuedText(vault, report.documents);
     if (values.json) {
-      io.out(
-        JSON.stringify({
-          imported: report.imported,
-          duplicates: report.duplicates,
-          skipped: report.skipped,
-          failed: report.failed,
-          warnings: report.warnings,
-          documents: report.documents,
-          patients: report.patients,
-          runId: report.runId,
-          textRecognized: text?.recognized ?? 0,
-          textPending,
-          textProblems: text?.problems ?? [],
-        }),
-      );
+      const json: ImportJson = {
+        imported: report.imported,
+        duplicates: report.duplicates,
+        skipped: report.skipped,
+        failed: report.failed,
+        warnings: report.warnings,
+        documents: report.documents,
+        patients: report.patients,
+        runId: report.runId,
+        textRecognized: text?.recognized ?? 0,
+        textPending,
+        textProblems: text?.problems ?? [],
+      };
+      io.out(JSON.stringify(json));
     } else {
       const lines = [
         `Imported ${plural(report.imported, 'document')}; ${plural(report.duplicates, 'file')} already in the vault; ${plural(report.skipped, 'file')} skipped (not records: system files, a disc's viewer program, a download package's index).`,
@@ -489,7 +497,7 @@ function recordType(value: string) {
 }
 
 async function list(vault: Vault, filter: DocumentFilter, values: Values, io: Io): Promise<number> {
-  const documents = await vault.listDocuments(filter);
+  const documents = await listDocuments(vault, filter);
   if (values.json) {
     io.out(JSON.stringify(documents));
     return EXIT.ok;
@@ -528,7 +536,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 async function show(vault: Vault, id: string, values: Values, io: Io): Promise<number> {
-  const document = await vault.getDocument(id);
+  const document = await getDocument(vault, id);
   if (values.json) {
     io.out(JSON.stringify(document));
     return EXIT.ok;
@@ -585,7 +593,7 @@ function editFrom(values: Values): DocumentEdit {
 }
 
 async function tag(vault: Vault, id: string, edit: DocumentEdit, values: Values, io: Io): Promise<number> {
-  const document: VaultDocument = await vault.editDocument(id, edit);
+  const document: VaultDocument = await editDocument(vault, id, edit);
   io.out(
     values.json
       ? JSON.stringify(document)
@@ -595,7 +603,7 @@ async function tag(vault: Vault, id: string, edit: DocumentEdit, values: Values,
 }
 
 async function verify(vault: Vault, values: Values, io: Io): Promise<number> {
-  const report = await vault.verify();
+  const report = await verifyVault(vault);
   if (values.json) {
     io.out(JSON.stringify(report));
   } else if (report.ok) {
@@ -612,7 +620,7 @@ async function verify(vault: Vault, values: Values, io: Io): Promise<number> {
 }
 
 async function changePassphrase(vault: Vault, io: Io): Promise<number> {
-  await vault.changePassphrase(await newPassphrase(io));
+  await rekey(vault, await newPassphrase(io));
   io.out('The passphrase was changed. The recovery key is unchanged and still opens the vault.');
   return EXIT.ok;
 }
@@ -620,10 +628,8 @@ async function changePassphrase(vault: Vault, io: Io): Promise<number> {
 async function owner(vault: Vault, values: Values, io: Io): Promise<number> {
   const changing = values.clear || values.name !== undefined || values['patient-id'] !== undefined;
   const result = changing
-    ? await vault.db.transaction((tx) =>
-        setOwner(tx, values.clear ? null : { name: values.name ?? null, id: values['patient-id'] ?? null }),
-      )
-    : await vault.db.read((q) => getOwner(q));
+    ? await setOwner(vault, values.clear ? null : { name: values.name ?? null, id: values['patient-id'] ?? null })
+    : await getOwner(vault);
   if (values.json) io.out(JSON.stringify(result));
   else if (!result) io.out('No owner is set: imports do not check whose records they are.');
   else
@@ -633,7 +639,7 @@ async function owner(vault: Vault, values: Values, io: Io): Promise<number> {
 
 async function backup(vault: Vault, values: Values, io: Io): Promise<number> {
   if (!values.out) throw new MedvaultError('invalid-argument', 'Usage: medvault backup --out FILE');
-  const result = await backupVault(vault, values.out);
+  const result = await backUp(vault, values.out);
   io.out(
     values.json
       ? JSON.stringify(result)
@@ -643,7 +649,7 @@ async function backup(vault: Vault, values: Values, io: Io): Promise<number> {
 }
 
 async function restore(file: string, dir: string, values: Values, io: Io): Promise<number> {
-  const result = await restoreVault(file, dir, await credentialFrom(values, io));
+  const result = await restoreBackup(file, dir, await credentialFrom(values, io));
   io.out(
     values.json
       ? JSON.stringify({ vault: dir, ...result })

@@ -3,10 +3,14 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { MedvaultError } from '../errors';
-import type { ScanRequest } from '../import/scan/ScanImporter';
-import { inMemory } from '../import/fileInMemory';
-import type { Rotation } from '../import/scan/scanPages';
-import { NO_SCANNER_MESSAGE, findScanimage, scanWithScanimage } from '../import/scan/scanner';
+import {
+  NO_SCANNER_MESSAGE,
+  inMemory,
+  scanPages,
+  scannerAvailable,
+  type Rotation,
+  type ScanRequest,
+} from '../usecases/imports';
 
 const TURN = /^(.*)@(0|90|180|270)$/;
 
@@ -37,7 +41,7 @@ export async function scanRequestFromArgs(args: string[], title: string | undefi
 
 /** Fails with one sentence (exit 1) when there is no scanner interface, before the vault is unlocked. */
 export async function requireScanner(env: NodeJS.ProcessEnv): Promise<void> {
-  if (!(await findScanimage(env))) throw new MedvaultError('invalid-argument', NO_SCANNER_MESSAGE);
+  if (!(await scannerAvailable(env))) throw new MedvaultError('invalid-argument', NO_SCANNER_MESSAGE);
 }
 
 export function pagesOption(value: string | undefined): number {
@@ -57,7 +61,7 @@ export async function scanFromScanner(
   err: (text: string) => void,
 ): Promise<ScanRequest> {
   const interactive = process.stdin.isTTY === true;
-  const images = await scanWithScanimage({
+  const images = await scanPages({
     pages,
     env,
     beforePage: async (page) => {

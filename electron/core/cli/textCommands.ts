@@ -1,11 +1,6 @@
 /** Reading the text of images and text-less PDFs by OCR: after `medvault import`, and `medvault ocr`. */
-import type { Vault } from '../vault/Vault';
-import {
-  countPendingText,
-  recognizePendingText,
-  type RecognitionProgress,
-  type RecognitionResult,
-} from '../import/recognition/recognizeText';
+import { countQueuedText, readQueuedText, type RecognitionProgress, type RecognitionResult } from '../usecases/text';
+import type { Vault } from '../usecases/vaults';
 
 export interface TextIo {
   err: (text: string) => void;
@@ -22,7 +17,7 @@ export async function readPendingText(
   io: TextIo,
   options: { signal: AbortSignal; documentIds?: readonly string[]; quiet?: boolean },
 ): Promise<RecognitionResult | null> {
-  const pending = await vault.db.read((q) => countPendingText(q, options.documentIds));
+  const pending = await countQueuedText(vault, options.documentIds);
   if (pending === 0) return null;
   if (!options.quiet) {
     io.err(
@@ -30,7 +25,7 @@ export async function readPendingText(
     );
   }
   const started = Date.now();
-  const result = await recognizePendingText(vault, {
+  const result = await readQueuedText(vault, {
     signal: options.signal,
     documentIds: options.documentIds,
     onProgress: io.status ? (progress) => io.status!(textProgressLine(progress, started)) : undefined,

@@ -574,3 +574,34 @@ export async function countByCategory(q: Queryable): Promise<CategoryCount[]> {
      GROUP BY c.slug ORDER BY c.rowid`,
   );
 }
+
+/** The library's side panel: what the documents are filed under, who they came from, their tags. */
+export async function libraryFacetRows(
+  q: Queryable,
+): Promise<{ needsReview: number; providers: string[]; tags: string[] }> {
+  const needsReview = (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents WHERE needs_review = 1'))!.n;
+  const providers = await q.all<{ name: string }>(
+    `SELECT name FROM providers WHERE id IN (SELECT provider_id FROM documents) ORDER BY name COLLATE NOCASE`,
+  );
+  const tags = await q.all<{ name: string }>(
+    `SELECT name FROM tags WHERE id IN (SELECT tag_id FROM document_tags) ORDER BY name COLLATE NOCASE`,
+  );
+  return { needsReview, providers: providers.map((row) => row.name), tags: tags.map((row) => row.name) };
+}
+
+/** One stored file of a document: which blob holds it, its media type and size. */
+export interface DocumentFileRow {
+  blobId: string;
+  mediaType: string;
+  bytes: number;
+}
+
+export async function findDocumentFile(q: Queryable, documentId: string, position: number): Promise<DocumentFileRow> {
+  const row = await q.get<{ blob_id: string; media_type: string; bytes: number }>(
+    `SELECT f.blob_id, f.media_type, b.bytes FROM document_files f JOIN blobs b ON b.id = f.blob_id
+     WHERE f.document_id = ? AND f.position = ?`,
+    [documentId, position],
+  );
+  if (!row) throw new MedvaultError('not-found', 'There is no such document file.');
+  return { blobId: row.blob_id, mediaType: row.media_type, bytes: row.bytes };
+}

@@ -1,12 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, parse, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type {
   ApiArgs,
   ApiEvent,
   ApiMethod,
   ApiValue,
-  FolderEntry,
   FolderListing,
   ImportRequest,
   LibraryFacets,
@@ -20,41 +18,27 @@ import type { DocumentEdit, DocumentFilter } from '../../../shared/documents';
 import type { DisclosureRecord, PacketPlan, PacketRequest } from '../../../shared/packets';
 import type { PatientIdentity } from '../../../shared/imports';
 import type { ReadableDocument } from '../../../shared/readable';
-import { getDicomStudy, setKeyImage, type KeyImageChange } from '../documents/dicomStudy';
-import { getOwner, setOwner } from '../documents/owner';
-import { hasReadableView, readableView } from '../documents/readable';
 import { MedvaultError } from '../errors';
 import { newId } from '../ids';
-import { countPendingText, recognizePendingText } from '../import/recognition/recognizeText';
-import { runImport } from '../import/runImport';
-import type { RandomAccess } from '../import/archive/randomAccess';
-import type { FoundFile } from '../import/types';
-import type { ScanRequest } from '../import/scan/ScanImporter';
-import { findScanimage, scanWithScanimage } from '../import/scan/scanner';
-import { isSystemFile } from '../import/systemFiles';
-import { listDisclosures } from '../export/disclosureLog';
-import { checkVaultPacket, packetDefaults, planVaultPacket, saveDisclosureLog, writeVaultPacket } from './packets';
-import type { Credential } from '../vault/keyFile';
-import { KEY_FILE_NAME } from '../vault/keyFile';
-import { Vault } from '../vault/Vault';
+import { listFolder, pageOnDisk } from '../usecases/folders';
+import * as documents from '../usecases/documents';
+import type { DocumentFileSource } from '../usecases/documents';
+import { importIntoVault, scanPages, scannerAvailable, type FoundFile, type ScanRequest } from '../usecases/imports';
+import * as owners from '../usecases/owner';
+import * as packets from '../usecases/packets';
+import { DEFAULT_AUTO_LOCK_MINUTES, getAutoLockMinutes, setAutoLockMinutes } from '../usecases/settings';
+import * as studies from '../usecases/studies';
+import type { KeyImageChange } from '../usecases/studies';
+import { countQueuedText, readQueuedText } from '../usecases/text';
+import { discardUploads, stageUpload, uploadAsFile, type StagedUpload } from '../usecases/uploads';
+import { KEY_FILE_NAME, createVault, openVault, type Credential, type Vault } from '../usecases/vaults';
+
+export { DEFAULT_AUTO_LOCK_MINUTES };
 
 /** The contract's methods as the core implements them: the same names and types, async. */
 export type ServiceMethods = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiValue<M>> };
 
-export const DEFAULT_AUTO_LOCK_MINUTES = 10;
-const AUTO_LOCK_SETTING = 'autoLockMinutes';
-
-interface Upload {
-  blobId: string;
-  name: string;
-  bytes: number;
-}
-
-export interface FileForViewer {
-  mediaType: string;
-  bytes: number;
-  read(range: { start: number; end: number }): AsyncIterable<Buffer>;
-}
+export type FileForViewer = DocumentFileSource;
 
 /**
  * One patient's session with their vault, behind every transport (Electron IPC, browser mode).
@@ -73,7 +57,7 @@ export class MedvaultService implements ServiceMethods {
    * count a file as "already in the vault" because of a document that may yet disappear.
    */
   private importQueue: Promise<unknown> = Promise.resolve();
-  private readonly uploads = new Map<string, Upload>();
+  private readonly uploads = new Map<string, StagedUpload>();
   /** Pages scanned this session, to name them. */
   private scannedPages = 0;
   /** Reading queued text by OCR, in the background, between imports. */
@@ -96,13 +80,13 @@ export class MedvaultService implements ServiceMethods {
 
   async createVault({ passphrase }: { passphrase: string }): Promise<{ recoveryKey: string; status: VaultStatus }> {
     if (this.vault) throw new MedvaultError('vault-exists', 'A vault is already open.');
-    const { vault, recoveryKey } = await Vault.create(this.vaultDir, passphrase);
+    const { vault, recoveryKey } = await createVault(this.vaultDir, passphrase);
     await this.opened(vault);
     return { recoveryKey, status: await this.getStatus() };
   }
 
   async unlock(credential: { passphrase: string } | { recoveryKey: string }): Promise<VaultStatus> {
-    if (!this.vault) await this.opened(await Vault.open(this.vaultDir, credential as Credential));
+    if (!this.vault) await this.opened(await openVault(this.vaultDir, credential as Credential));
     return this.getStatus();
   }
 
@@ -112,13 +96,7 @@ export class MedvaultService implements ServiceMethods {
   }
 
   async setAutoLock({ minutes }: { minutes: number }): Promise<VaultStatus> {
-    const vault = this.open();
-    await vault.db.transaction((tx) =>
-      tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-        AUTO_LOCK_SETTING,
-        String(minutes),
-      ]),
-    );
+    await setAutoLockMinutes(this.open(), minutes);
     this.autoLockMinutes = minutes;
     this.touch();
     return this.getStatus();
@@ -127,72 +105,36 @@ export class MedvaultService implements ServiceMethods {
   // ---- documents ---------------------------------------------------------------------------
 
   async listDocuments(filter: DocumentFilter) {
-    return this.open().listDocuments(filter);
+    return documents.listDocuments(this.open(), filter);
   }
 
   async getFacets(): Promise<LibraryFacets> {
-    const vault = this.open();
-    const categories = await vault.countByCategory();
-    return vault.db.read(async (q) => ({
-      total: categories.reduce((sum, row) => sum + row.count, 0),
-      categories,
-      needsReview: (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents WHERE needs_review = 1'))!.n,
-      textPending: await countPendingText(q),
-      providers: (
-        await q.all<{ name: string }>(
-          `SELECT name FROM providers WHERE id IN (SELECT provider_id FROM documents) ORDER BY name COLLATE NOCASE`,
-        )
-      ).map((row) => row.name),
-      tags: (
-        await q.all<{ name: string }>(
-          `SELECT name FROM tags WHERE id IN (SELECT tag_id FROM document_tags) ORDER BY name COLLATE NOCASE`,
-        )
-      ).map((row) => row.name),
-    }));
+    return documents.getFacets(this.open());
   }
 
   async getDocument({ id }: { id: string }) {
-    return this.open().getDocument(id);
+    return documents.getDocument(this.open(), id);
   }
 
   async getDicomStudy({ id }: { id: string }): Promise<DicomStudyView> {
-    return this.open().db.read((q) => getDicomStudy(q, id));
+    return studies.getDicomStudy(this.open(), id);
   }
 
   async setKeyImage(change: KeyImageChange): Promise<DicomStudyView> {
-    return this.open().db.transaction((tx) => setKeyImage(tx, change));
+    return studies.setKeyImage(this.open(), change);
   }
 
   async getReadableDocument({ id }: { id: string }): Promise<ReadableDocument | null> {
-    const document = await this.getDocument({ id });
-    const file = document.files[0];
-    if (!file || !hasReadableView(file.mediaType)) return null;
-    const source = await this.fileForViewer(document.id, file.position);
-    const parts: Buffer[] = [];
-    for await (const part of source.read({ start: 0, end: source.bytes })) parts.push(part);
-    return readableView(file.mediaType, Buffer.concat(parts));
+    return documents.getReadableDocument(this.open(), id);
   }
 
   async editDocument({ id, edit }: { id: string; edit: DocumentEdit }) {
-    return this.open().editDocument(id, edit);
+    return documents.editDocument(this.open(), id, edit);
   }
 
   /** The bytes of one file of a document, for the viewers; decrypted as they are read. */
   async fileForViewer(documentId: string, position: number): Promise<FileForViewer> {
-    const vault = this.open();
-    const row = await vault.db.read((q) =>
-      q.get<{ blob_id: string; media_type: string; bytes: number }>(
-        `SELECT f.blob_id, f.media_type, b.bytes FROM document_files f JOIN blobs b ON b.id = f.blob_id
-         WHERE f.document_id = ? AND f.position = ?`,
-        [documentId, position],
-      ),
-    );
-    if (!row) throw new MedvaultError('not-found', 'There is no such document file.');
-    return {
-      mediaType: row.media_type,
-      bytes: row.bytes,
-      read: (range) => vault.blobs.read(row.blob_id, range),
-    };
+    return documents.openDocumentFile(this.open(), documentId, position);
   }
 
   // ---- importing ---------------------------------------------------------------------------
@@ -203,52 +145,17 @@ export class MedvaultService implements ServiceMethods {
    */
   async browseFolder({ path }: { path: string | null }): Promise<FolderListing> {
     this.open();
-    const folder = resolve(path ?? homedir());
-    let entries;
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch {
-      throw new MedvaultError('not-found', `The folder ${folder} cannot be opened.`);
-    }
-    const listed: FolderEntry[] = [];
-    for (const entry of entries) {
-      if (isSystemFile(entry.name)) continue;
-      const full = join(folder, entry.name);
-      const info = await stat(full).catch(() => null);
-      if (!info) continue;
-      if (info.isDirectory()) listed.push({ name: entry.name, path: full, kind: 'folder', bytes: null });
-      else if (info.isFile()) listed.push({ name: entry.name, path: full, kind: 'file', bytes: info.size });
-    }
-    listed.sort((a, b) =>
-      a.kind === b.kind
-        ? a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })
-        : a.kind === 'folder'
-          ? -1
-          : 1,
-    );
-    const parent = dirname(folder);
-    return {
-      path: folder,
-      parent: parent === folder || folder === parse(folder).root ? null : parent,
-      entries: listed,
-    };
+    return listFolder(path);
   }
 
   /** Stores a file dropped on the window (browser mode) encrypted in the vault until it is imported. */
   async stageUpload(name: string, body: AsyncIterable<Buffer | Uint8Array>): Promise<{ uploadId: string }> {
     const vault = this.open();
     this.touch();
-    const writer = await vault.blobs.createWriter();
-    try {
-      for await (const chunk of body) await writer.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      const written = await writer.finish();
-      const uploadId = newId();
-      this.uploads.set(uploadId, { blobId: written.blobId, name: cleanName(name), bytes: written.bytes });
-      return { uploadId };
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
+    const staged = await stageUpload(vault, name, body);
+    const uploadId = newId();
+    this.uploads.set(uploadId, staged);
+    return { uploadId };
   }
 
   async startImport(request: ImportRequest): Promise<{ importId: string }> {
@@ -266,16 +173,8 @@ export class MedvaultService implements ServiceMethods {
       return upload;
     };
     const uploads = (request.uploadIds ?? []).map(takeUpload);
-    const uploadFile = (upload: Upload): FoundFile => ({
-      path: upload.name,
-      relativePath: upload.name,
-      bytes: upload.bytes,
-      content: {
-        chunks: () => vault.blobs.read(upload.blobId, {}, 'incoming'),
-        randomAccess: async () => uploadAccess(vault, upload),
-      },
-    });
-    const scanUploads: Upload[] = [];
+    const uploadFile = (upload: StagedUpload): FoundFile => uploadAsFile(vault, upload);
+    const scanUploads: StagedUpload[] = [];
     const scans: ScanRequest[] = (request.scans ?? []).map((scan) => ({
       title: scan.title,
       pages: scan.pages.map((page) => {
@@ -293,10 +192,9 @@ export class MedvaultService implements ServiceMethods {
     this.imports.set(importId, controller);
     await this.stopReadingText(); // an import goes first; what is left is read after it
     const files: FoundFile[] = uploads.map(uploadFile);
-    const cleanUploads = () =>
-      Promise.all([...uploads, ...scanUploads].map((upload) => vault.blobs.discardIncoming(upload.blobId)));
+    const cleanUploads = () => discardUploads(vault, [...uploads, ...scanUploads]);
     const run = this.importQueue.then(() =>
-      runImport(vault, paths, {
+      importIntoVault(vault, paths, {
         sourceKind: request.sourceKind ?? 'file',
         signal: controller.signal,
         files,
@@ -322,16 +220,16 @@ export class MedvaultService implements ServiceMethods {
   }
 
   async getOwner(): Promise<PatientIdentity | null> {
-    return this.open().db.read((q) => getOwner(q));
+    return owners.getOwner(this.open());
   }
 
   async getScannerStatus(): Promise<ScannerStatus> {
-    return { available: (await findScanimage()) !== null };
+    return { available: await scannerAvailable() };
   }
 
   async scanPage(): Promise<{ uploadId: string; name: string }> {
     this.open();
-    const [page] = await scanWithScanimage({ pages: 1 });
+    const [page] = await scanPages({ pages: 1 });
     this.scannedPages++;
     const name = `scanned page ${this.scannedPages}.png`;
     const { uploadId } = await this.stageUpload(
@@ -344,17 +242,17 @@ export class MedvaultService implements ServiceMethods {
   }
 
   async setOwner({ owner }: { owner: PatientIdentity | null }): Promise<PatientIdentity | null> {
-    return this.open().db.transaction((tx) => setOwner(tx, owner));
+    return owners.setOwner(this.open(), owner);
   }
 
   // ---- packets -----------------------------------------------------------------------------
 
   async getPacketDefaults(): Promise<PacketDefaults> {
-    return packetDefaults(this.open());
+    return packets.packetDefaults(this.open());
   }
 
   async planPacket({ request, output }: { request: PacketRequest; output: PacketOutput }): Promise<PacketPlan> {
-    return planVaultPacket(this.open(), request, output);
+    return packets.planPacket(this.open(), request, output);
   }
 
   async startPacket({
@@ -368,13 +266,16 @@ export class MedvaultService implements ServiceMethods {
     if (this.packet) {
       throw new MedvaultError('vault-busy', 'A packet is being written; wait for it to finish or cancel it.');
     }
-    const path = await checkVaultPacket(vault, request, output);
+    const checked = await packets.checkPacket(vault, request, output, () =>
+      packets.packetPathIn(output, packets.extensionOf(output.form)),
+    );
     const packetId = newId();
     const controller = new AbortController();
-    const done = writeVaultPacket(vault, request, output, path, {
-      signal: controller.signal,
-      onProgress: (progress) => this.emit({ name: 'packet-progress', payload: { packetId, progress } }),
-    })
+    const done = packets
+      .writePacket(vault, checked.request, checked.target, {
+        signal: controller.signal,
+        onProgress: (progress) => this.emit({ name: 'packet-progress', payload: { packetId, progress } }),
+      })
       .then((result) => this.emit({ name: 'packet-finished', payload: { packetId, result } }))
       .catch((error: unknown) => {
         const apiError = controller.signal.aborted
@@ -395,11 +296,12 @@ export class MedvaultService implements ServiceMethods {
   }
 
   async listDisclosures(): Promise<DisclosureRecord[]> {
-    return this.open().db.read((q) => listDisclosures(q));
+    return packets.listDisclosures(this.open());
   }
 
   async saveDisclosuresCsv(output: { folder: string; name: string }): Promise<{ path: string }> {
-    return { path: await saveDisclosureLog(this.open(), output) };
+    const path = await packets.packetPathIn(output, '.csv', 'the file');
+    return { path: await packets.saveDisclosureLog(this.open(), path, { replace: false }) };
   }
 
   // ---- session -----------------------------------------------------------------------------
@@ -442,11 +344,7 @@ export class MedvaultService implements ServiceMethods {
 
   private async opened(vault: Vault): Promise<void> {
     this.vault = vault;
-    const setting = await vault.db.read((q) =>
-      q.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [AUTO_LOCK_SETTING]),
-    );
-    const minutes = Number(setting?.value);
-    this.autoLockMinutes = setting && Number.isInteger(minutes) && minutes >= 0 ? minutes : DEFAULT_AUTO_LOCK_MINUTES;
+    this.autoLockMinutes = await getAutoLockMinutes(vault);
     this.touch();
     this.readTextSoon(); // what an earlier session left queued
   }
@@ -462,8 +360,8 @@ export class MedvaultService implements ServiceMethods {
     const controller = new AbortController();
     const done = (async () => {
       await this.importQueue;
-      if (controller.signal.aborted || (await vault.db.read((q) => countPendingText(q))) === 0) return;
-      const result = await recognizePendingText(vault, {
+      if (controller.signal.aborted || (await countQueuedText(vault)) === 0) return;
+      const result = await readQueuedText(vault, {
         signal: controller.signal,
         // Not activity: the idle lock still comes, stopping this; the rest is read after unlocking.
         onProgress: (progress) => this.emit({ name: 'text-progress', payload: progress }),
@@ -490,20 +388,6 @@ export class MedvaultService implements ServiceMethods {
   }
 }
 
-async function pageOnDisk(path: string): Promise<FoundFile> {
-  const full = resolve(path);
-  const info = await stat(full).catch(() => null);
-  if (!info?.isFile()) throw new MedvaultError('not-found', `The scanned page ${full} is not a file.`);
-  return { path: full, relativePath: full.split(/[\\/]/).pop() ?? full, bytes: info.size };
-}
-
-function cleanName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // Control characters could forge lines in reports; drop them.
-  const printable = [...base].filter((char) => char >= ' ' && char !== '\u007f').join('');
-  return printable.slice(0, 255) || 'dropped file';
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -516,19 +400,4 @@ async function exists(path: string): Promise<boolean> {
 export function toApiError(error: unknown): import('../../../shared/api').ApiError {
   if (error instanceof MedvaultError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'Something went wrong inside Medvault; nothing was changed.' };
-}
-
-/** A dropped file read at any offset, decrypting only the chunks a read touches (a zip's directory, one entry). */
-function uploadAccess(vault: Vault, upload: Upload): RandomAccess {
-  return {
-    size: upload.bytes,
-    read: async (offset, length) => {
-      const end = Math.min(upload.bytes, offset + length);
-      if (end <= offset) return Buffer.alloc(0);
-      const parts: Buffer[] = [];
-      for await (const part of vault.blobs.read(upload.blobId, { start: offset, end }, 'incoming')) parts.push(part);
-      return Buffer.concat(parts);
-    },
-    close: async () => {},
-  };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../../../shared/packets';
 import type { DicomInstanceView, DicomSeriesView, DicomStudyView } from '../../../../shared/dicom';
 import { getDicomStudy } from '../../documents/dicomStudy';
-import { hasReadableView, readableView } from '../../documents/readable';
+import { hasReadableView, readableView } from '../../readable/readableDocument';
 import { MedvaultError } from '../../errors';
 import { decodeFrame } from '../../imaging/decodeFrame';
 import { renderToRgba } from '../../imaging/render';

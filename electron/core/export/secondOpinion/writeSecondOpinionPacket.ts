@@ -7,6 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { SecondOpinionJson } from '../../../../shared/cliOutput';
 import type { PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { getDicomStudy } from '../../documents/dicomStudy';
 import { MedvaultError, describeIoError } from '../../errors';
@@ -30,20 +31,8 @@ export interface SecondOpinionOptions {
   onProgress?: (progress: PacketProgress) => void;
 }
 
-export interface SecondOpinionResult {
-  out: string;
-  disclosureId: string;
-  studies: number;
-  instances: number;
-  reports: number;
-  /** DOCS/SUMMARY.PDF was written. */
-  summary: boolean;
-  /** Its pages, when it was. */
-  summaryPages: number | null;
-  files: number;
-  /** Documents chosen but not placed, and why; warnings for the patient (exclusions, burned-in pixels). */
-  warnings: string[];
-}
+/** What was written; the CLI prints it as it is with `--json`. */
+export type SecondOpinionResult = SecondOpinionJson;
 
 export const SUMMARY_DEIDENTIFIED_WARNING =
   'No summary PDF was put on the disc: it names the patient on every page, and this packet is de-identified.';

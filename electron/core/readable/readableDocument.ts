@@ -1,8 +1,8 @@
 import type { ReadableDocument } from '../../../shared/readable';
 import { MedvaultError } from '../errors';
 import { CcdaReadError } from '../import/ccda/parseCcda';
-import { readableCcda } from '../import/ccda/readableCcda';
-import { FhirReadError, readableFhir } from '../import/fhir/readableFhir';
+import { readableCcda } from './readableCcda';
+import { FhirReadError, readableFhir } from './readableFhir';
 
 /** Media types the app can lay out as a page, each with its reader. */
 const READERS = new Map<string, (bytes: Buffer) => ReadableDocument>([

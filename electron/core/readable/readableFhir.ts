@@ -4,7 +4,7 @@ import type {
   ReadableDocument,
   ReadableField,
   ReadableSection,
-} from '../../../../shared/readable';
+} from '../../../shared/readable';
 
 /** A FHIR JSON object, read field by field: every field optional and checked where used. */
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { ReadableBlock, ReadableDocument, ReadableSection } from '../../../../shared/readable';
-import { CcdaReadError, hl7Date } from './parseCcda';
+import type { ReadableBlock, ReadableDocument, ReadableSection } from '../../../shared/readable';
+import { CcdaReadError, hl7Date } from '../import/ccda/parseCcda';
 
 /** fast-xml-parser's ordered form: `{ tag: children[], ':@': attributes }` or `{ '#text': … }`. */
 type Ordered = Record<string, unknown>;

@@ -1,0 +1,35 @@
+/**
+ * The vault itself: creating, opening, checking, re-keying, backing up and restoring. The app's
+ * session and the CLI's commands open and close vaults only through here.
+ */
+import { backupVault, restoreVault, type BackupResult } from '../backup/backup';
+import type { Credential } from '../vault/keyFile';
+import { KEY_FILE_NAME } from '../vault/keyFile';
+import { Vault, type VerifyReport } from '../vault/Vault';
+
+export type { BackupResult, Credential, Vault, VerifyReport };
+export { KEY_FILE_NAME };
+
+export function createVault(dir: string, passphrase: string): Promise<{ vault: Vault; recoveryKey: string }> {
+  return Vault.create(dir, passphrase);
+}
+
+export function openVault(dir: string, credential: Credential): Promise<Vault> {
+  return Vault.open(dir, credential);
+}
+
+export function verifyVault(vault: Vault): Promise<VerifyReport> {
+  return vault.verify();
+}
+
+export function changePassphrase(vault: Vault, passphrase: string): Promise<void> {
+  return vault.changePassphrase(passphrase);
+}
+
+export function backUp(vault: Vault, out: string): Promise<BackupResult> {
+  return backupVault(vault, out);
+}
+
+export function restoreBackup(file: string, dir: string, credential: Credential): Promise<{ documents: number }> {
+  return restoreVault(file, dir, credential);
+}
