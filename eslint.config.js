@@ -3,8 +3,12 @@
 //   shared/**         pure: no Node builtins, no `electron`, nothing from electron/, no DOM or Node globals
 //   renderer/**       the UI: no Node builtins, no `electron`, nothing from the electron/ folder
 //   electron/core/**  the vault core: plain Node, never `electron`
+// and, with eslint-plugin-boundaries, which folder may import which (docs/ARCHITECTURE.md's
+// picture): inside the core, kernel < base (crypto, db, vault, documents, classify) <
+// import, export, backup, readable, imaging < usecases < cli/service < server < the Electron shell.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -104,7 +108,66 @@ export default defineConfig(
     rules: layer([NODE_BUILTIN, ELECTRON_PACKAGE, ELECTRON_FOLDER]),
   },
   {
-    files: ['electron/core/**'],
+    // The server runs in plain Node (browser mode) as well as in Electron's utility process.
+    files: ['electron/core/**', 'electron/server/**'],
     rules: layer([ELECTRON_PACKAGE]),
   },
+
+  ...architecture(),
 );
+
+/** The layers as eslint-plugin-boundaries elements; the first pattern that matches a file wins. */
+function architecture() {
+  const elements = [
+    { type: 'shared', pattern: 'shared/**', partialMatch: false },
+    { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
+    { type: 'cli', pattern: 'electron/core/cli/**', partialMatch: false },
+    { type: 'service', pattern: 'electron/core/service/**', partialMatch: false },
+    { type: 'usecases', pattern: 'electron/core/usecases/**', partialMatch: false },
+    { type: 'io', pattern: 'electron/core/{import,export,backup,readable,imaging}/**', partialMatch: false },
+    { type: 'base', pattern: 'electron/core/{crypto,db,vault,documents,classify}/**', partialMatch: false },
+    { type: 'kernel', pattern: 'electron/core' },
+    { type: 'server', pattern: 'electron/server/**', partialMatch: false },
+    { type: 'main', pattern: 'electron/main/**', partialMatch: false },
+    { type: 'preload', pattern: 'electron/preload/**', partialMatch: false },
+    { type: 'build', pattern: 'electron/build/**', partialMatch: false },
+  ];
+  const may = (from, to) => ({
+    from: { element: { type: from } },
+    allow: { to: { element: { types: { anyOf: to } } } },
+  });
+  return [
+    {
+      files: ['shared/**', 'renderer/**', 'electron/**'],
+      plugins: { boundaries },
+      settings: {
+        'boundaries/elements': elements,
+        'boundaries/include': ['shared/**', 'renderer/**', 'electron/**'],
+        'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.d.mts'] } },
+      },
+      rules: {
+        'boundaries/dependencies': [
+          'error',
+          {
+            default: 'disallow',
+            policies: [
+              may('shared', ['shared']),
+              may('renderer', ['renderer', 'shared']),
+              may('kernel', ['kernel', 'shared']),
+              may('base', ['base', 'kernel', 'shared']),
+              may('io', ['io', 'base', 'kernel', 'shared']),
+              may('usecases', ['usecases', 'io', 'base', 'kernel', 'shared']),
+              // The two front doors reach the core only through its use cases.
+              may('cli', ['cli', 'usecases', 'kernel', 'shared']),
+              may('service', ['service', 'usecases', 'kernel', 'shared']),
+              may('server', ['server', 'service', 'kernel', 'shared']),
+              may('main', ['main', 'server', 'shared']),
+              may('preload', ['main', 'shared']),
+              may('build', ['build']),
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
