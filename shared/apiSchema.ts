@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { Api, ApiArgs, ApiMethod } from './api';
 import { isIsoDate } from './documents';
-import { RECORD_CATEGORIES, RECORD_TYPES } from './recordSet';
+import { MAX_TITLE_LENGTH } from './limits';
+import { RECORD_CATEGORIES, RECORD_TYPES, type DesignatedRecordSetType } from './recordSet';
 
 const isoDate = z.string().refine(isIsoDate, { message: 'must be a date in the form YYYY-MM-DD' });
-const recordType = z.enum(RECORD_TYPES as [string, ...string[]]);
+const recordType = z.enum(RECORD_TYPES as [DesignatedRecordSetType, ...DesignatedRecordSetType[]]);
 const secret = z.string().min(1).max(1024);
 const documentId = z.string().regex(/^[0-9a-z]{4,32}$/, 'must be a document id');
 const text = (max: number) => z.string().max(max);
@@ -29,7 +30,7 @@ const documentFilter = z
 
 const documentEdit = z
   .object({
-    title: text(300).optional(),
+    title: text(MAX_TITLE_LENGTH).optional(),
     type: recordType.optional(),
     date: isoDate.nullable().optional(),
     provider: text(200).nullable().optional(),
@@ -48,7 +49,7 @@ const packetRequest = z
       .object({
         memberId: text(100),
         claimNumber: text(100),
-        datesOfService: text(300),
+        datesOfService: text(MAX_TITLE_LENGTH),
         denialDate: z.union([isoDate, z.literal('')]),
         statement: text(20_000),
       })
@@ -119,7 +120,7 @@ export const API_ARG_SCHEMAS = {
           .array(
             z
               .object({
-                title: text(300).optional(),
+                title: text(MAX_TITLE_LENGTH).optional(),
                 pages: z
                   .array(
                     z
@@ -164,6 +165,18 @@ export const API_ARG_SCHEMAS = {
       .strict(),
   ),
 } satisfies { [M in ApiMethod]: z.ZodType };
+
+/**
+ * Type-level proof that every schema parses to what its method takes (and takes no more): a
+ * schema that drifts from `Api` fails the type check here, so the cast in checkApiArgs is sound.
+ */
+type SchemaOutputs = { [M in ApiMethod]: z.output<(typeof API_ARG_SCHEMAS)[M]> };
+type Mismatched = {
+  [M in ApiMethod]: SchemaOutputs[M] extends ApiArgs<M> ? (ApiArgs<M> extends SchemaOutputs[M] ? never : M) : M;
+}[ApiMethod];
+type Holds<T extends true> = T;
+/** `true`, or a type error naming no method: see `Mismatched` for the methods whose schema drifted. */
+export type ApiSchemasMatchContract = Holds<[Mismatched] extends [never] ? true : false>;
 
 export type ArgCheck<M extends ApiMethod> = { ok: true; args: ApiArgs<M> } | { ok: false; message: string };
 

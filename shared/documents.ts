@@ -92,8 +92,8 @@ export interface DocumentEdit {
   provider?: string | null;
   addTags?: string[];
   removeTags?: string[];
-  /** The patient has looked at the suggestions and accepts them: no longer "needs review". */
-  reviewed?: boolean;
+  /** The patient has looked at the suggestions and accepts them: no longer "needs review" (never undone). */
+  reviewed?: true;
 }
 
 export function isIsoDate(value: string): boolean {

@@ -15,6 +15,7 @@ import {
 } from '../crypto/keys';
 import { MedvaultError, describeIoError } from '../errors';
 import { syncDirectory } from './blobStore';
+import { MIN_PASSPHRASE_LENGTH } from '../../../shared/limits';
 
 /**
  * `vault.json`: the only file of a vault that is not ciphertext. It holds the KDF parameters and
@@ -36,7 +37,7 @@ const KEY_FILE_VERSION = 1;
 
 export type Credential = { passphrase: string } | { recoveryKey: string };
 
-export const MIN_PASSPHRASE_LENGTH = 8;
+export { MIN_PASSPHRASE_LENGTH };
 
 export function checkNewPassphrase(passphrase: string): void {
   if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {

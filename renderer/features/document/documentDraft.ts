@@ -1,6 +1,7 @@
 import type { DocumentEdit, VaultDocument } from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/documents';
 import type { DesignatedRecordSetType } from '../../../shared/recordSet';
+import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 
 /** The editable fields as the form holds them: strings, '' for unknown. */
 export interface DocumentDraft {
@@ -11,7 +12,7 @@ export interface DocumentDraft {
   tags: string[];
 }
 
-export const MAX_TITLE = 300;
+export const MAX_TITLE = MAX_TITLE_LENGTH;
 export const MAX_PROVIDER = 200;
 export const MAX_TAG = 64;
 

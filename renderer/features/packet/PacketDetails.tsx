@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { PacketForm } from '../../../shared/api';
 import { FolderBrowser } from '../import/FolderBrowser';
 import { hasStudy, targetName, type PacketDraft } from './packetDraft';
+import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 
 const FORMS: { form: PacketForm; label: string; hint: string }[] = [
   { form: 'pdf', label: 'One PDF', hint: 'A cover letter, an index and every document, each page stamped.' },
@@ -125,7 +126,7 @@ export function PacketDetails({
               'Date(s) of service',
               draft.appeal.datesOfService,
               (datesOfService) => set('appeal', { ...draft.appeal, datesOfService }),
-              { hint: 'One date, a range or a list, as on the denial.', max: 300 },
+              { hint: 'One date, a range or a list, as on the denial.', max: MAX_TITLE_LENGTH },
             )}
             {text(
               'denial',

@@ -8,6 +8,7 @@ import { Modal } from '../../ui/Modal';
 import type { ImportController } from '../import/useImport';
 import { isPageImage, movePage, scanRequest, turnPage, type PageItem } from './scanPages';
 import './scan.css';
+import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 
 let nextKey = 0;
 
@@ -248,7 +249,7 @@ export function ScanPagesStep({
             id={titleId}
             className="input"
             value={title}
-            maxLength={300}
+            maxLength={MAX_TITLE_LENGTH}
             placeholder="For example: Discharge letter, March 2024"
             onChange={(event) => setTitle(event.target.value)}
           />

@@ -5,7 +5,8 @@
  * It is guidance, not a gate: the core only refuses passphrases shorter than MIN_PASSPHRASE_LENGTH.
  */
 
-export const MIN_PASSPHRASE_LENGTH = 8;
+import { MIN_PASSPHRASE_LENGTH } from '../../../shared/limits';
+export { MIN_PASSPHRASE_LENGTH };
 
 export type StrengthScore = 0 | 1 | 2 | 3 | 4;
 
