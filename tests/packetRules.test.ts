@@ -11,7 +11,7 @@ import type { VaultDocument } from '../shared/documents';
 import type { PacketRequest } from '../shared/packets';
 import { main } from '../electron/core/cli/main';
 import { MedvaultService } from '../electron/core/service/MedvaultService';
-import { dispatch } from '../electron/core/service/dispatch';
+import { callService, untilEvent } from './support/service';
 import { makePdf, tempDir } from './support/fixtures';
 import { pageTexts } from './support/pdfText';
 import { PASSPHRASE } from './support/vault';
@@ -23,20 +23,8 @@ describe('packet rules, the same through the CLI and the app', () => {
   let service: MedvaultService;
   let documentId: string;
 
-  async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const result = await dispatch(service, method, args);
-    if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-    return result.value as T;
-  }
-
-  async function until<T extends ApiEvent>(match: (event: ApiEvent) => event is T): Promise<T> {
-    for (let waited = 0; waited < 60_000; waited += 20) {
-      const found = events.find(match);
-      if (found) return found;
-      await new Promise((done) => setTimeout(done, 20));
-    }
-    throw new Error('no such event');
-  }
+  const call = <T>(method: string, ...args: unknown[]) => callService<T>(service, method, ...args);
+  const until = <T extends ApiEvent>(match: (event: ApiEvent) => event is T) => untilEvent(events, match);
 
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';

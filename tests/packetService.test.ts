@@ -14,6 +14,7 @@ import type { DisclosureRecord, PacketPlan, PacketRequest } from '../shared/pack
 import { PSYCHOTHERAPY_EXCLUDED_WARNING } from '../shared/packets';
 import { MedvaultService } from '../electron/core/service/MedvaultService';
 import { dispatch } from '../electron/core/service/dispatch';
+import { callService, untilEvent } from './support/service';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
 import { makePdf, tempDir } from './support/fixtures';
 import { PASSPHRASE } from './support/vault';
@@ -26,20 +27,8 @@ describe('packets through the contract', () => {
   let service: MedvaultService;
   let byTitle: Map<string, VaultDocument>;
 
-  async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const result = await dispatch(service, method, args);
-    if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-    return result.value as T;
-  }
-
-  async function until<T extends ApiEvent>(match: (event: ApiEvent) => event is T): Promise<T> {
-    for (let waited = 0; waited < 60_000; waited += 20) {
-      const found = events.find(match);
-      if (found) return found;
-      await new Promise((done) => setTimeout(done, 20));
-    }
-    throw new Error('no such event');
-  }
+  const call = <T>(method: string, ...args: unknown[]) => callService<T>(service, method, ...args);
+  const until = <T extends ApiEvent>(match: (event: ApiEvent) => event is T) => untilEvent(events, match);
 
   function request(documentIds: string[], extra: Partial<PacketRequest> = {}): PacketRequest {
     return {
