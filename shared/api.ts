@@ -11,6 +11,7 @@ import type { DocumentDetails, DocumentEdit, DocumentFilter, DocumentSourceKind,
 import type { DicomStudyView } from './dicom';
 import type { ImportProgress, ImportReport, PatientIdentity, TextRecognitionProgress } from './imports';
 import type { DisclosureRecord, PacketPatient, PacketPlan, PacketProgress, PacketRequest } from './packets';
+import type { PacketForm } from './packetKinds';
 import type { ReadableDocument } from './readable';
 import type { RecordCategory } from './recordSet';
 
@@ -100,8 +101,7 @@ export interface ScannerStatus {
   available: boolean;
 }
 
-/** How a packet is written: one PDF, a disc-style folder (for a USB stick) or that folder as a zip. */
-export type PacketForm = 'pdf' | 'folder' | 'zip';
+export type { PacketForm } from './packetKinds';
 
 export interface PacketOutput {
   form: PacketForm;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Api, ApiArgs, ApiMethod } from './api';
 import { isIsoDate } from './documents';
 import { MAX_TITLE_LENGTH } from './limits';
+import { PACKET_FORMS, PACKET_PURPOSES } from './packetKinds';
 import { RECORD_CATEGORIES, RECORD_TYPES, type DesignatedRecordSetType } from './recordSet';
 
 const isoDate = z.string().refine(isIsoDate, { message: 'must be a date in the form YYYY-MM-DD' });
@@ -42,7 +43,7 @@ const documentEdit = z
 
 const packetRequest = z
   .object({
-    purpose: z.enum(['insurance-appeal', 'second-opinion', 'new-provider']),
+    purpose: z.enum(PACKET_PURPOSES),
     documentIds: z.array(documentId).min(1).max(5000),
     recipient: z.object({ name: text(200), organisation: text(200), address: text(1000) }).strict(),
     appeal: z
@@ -63,7 +64,7 @@ const packetRequest = z
 
 const packetOutput = z
   .object({
-    form: z.enum(['pdf', 'folder', 'zip']),
+    form: z.enum(PACKET_FORMS),
     folder: text(4096).min(1),
     name: text(255).min(1),
     deidentify: z.boolean().optional(),

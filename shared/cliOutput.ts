@@ -4,6 +4,7 @@
  * these, so a change of shape is a change here, seen by every reader.
  */
 import type { ImportFailure, ImportReport } from './imports';
+import type { DisclosureRecord } from './packets';
 
 /** `medvault import … --json` (and `import --scan`, `scan`): the run's report and what OCR did after it. */
 export interface ImportJson extends Omit<ImportReport, 'status' | 'sourceKind'> {
@@ -54,7 +55,7 @@ export interface SnapshotJson {
 }
 
 /** `medvault export second-opinion … --json`. */
-export interface SecondOpinionJson {
+export interface DiscPacketJson {
   out: string;
   disclosureId: string;
   studies: number;
@@ -78,4 +79,10 @@ export interface VerifyJson {
   blobsChecked: number;
   bytesChecked: number;
   problems: { documentId: string | null; blobId: string; problem: string; message: string }[];
+}
+
+/** One record of `medvault disclosures --json`: the form under the name the log's files use. */
+export interface DisclosureJson extends Omit<DisclosureRecord, 'form'> {
+  /** 'appeal-pdf' (one PDF), 'second-opinion-folder' or 'second-opinion-zip' (`PACKET_FORM_LOG_NAMES`). */
+  packetKind: string;
 }

@@ -4,14 +4,9 @@
  */
 import type { DesignatedRecordSetType, RecordCategory } from './recordSet';
 import type { IsoDate } from './documents';
+import type { PacketForm, PacketPurpose } from './packetKinds';
 
-export type PacketPurpose = 'insurance-appeal' | 'second-opinion' | 'new-provider';
-
-/**
- * The form a packet is written in: one PDF (an appeal or a new-provider packet: 'appeal-pdf'), or
- * a second-opinion disc as a folder or a stored zip.
- */
-export type PacketKind = 'appeal-pdf' | 'second-opinion-folder' | 'second-opinion-zip';
+export type { PacketForm, PacketPurpose } from './packetKinds';
 
 export interface PacketRecipient {
   name: string;
@@ -105,15 +100,9 @@ export interface DisclosureRecord {
   createdAt: string;
   purpose: PacketPurpose;
   recipient: PacketRecipient;
-  packetKind: PacketKind;
+  form: PacketForm;
   documents: DisclosureDocument[];
 }
-
-export const PACKET_PURPOSE_LABELS: Record<PacketPurpose, string> = {
-  'insurance-appeal': 'Insurance appeal',
-  'second-opinion': 'Second opinion',
-  'new-provider': 'New provider',
-};
 
 export const PSYCHOTHERAPY_EXCLUDED_WARNING =
   'Psychotherapy notes are outside the standard right of access (45 CFR §164.524) and are rarely needed; they were left out.';

@@ -13,9 +13,8 @@ import type { DicomSeriesView, DicomStudyView } from '../shared/dicom';
 import type { PacketRequest } from '../shared/packets';
 import { getDicomStudy, setKeyImage, type KeyImageChange } from '../electron/core/documents/dicomStudy';
 import { deleteRunDocuments } from '../electron/core/documents/repository';
-import { NO_KEY_IMAGES_SENTENCE } from '../electron/core/export/appeal/assemble';
-import { writeAppealPacket } from '../electron/core/export/appeal/writeAppealPacket';
-import { planPacket } from '../electron/core/export/packetPlan';
+import { NO_KEY_IMAGES_SENTENCE } from '../electron/core/export/pdf/assemble';
+import { planPacket, writePdfPacket } from '../electron/core/usecases/packets';
 import { runImport } from '../electron/core/import/runImport';
 import { MedvaultService } from '../electron/core/service/MedvaultService';
 import { dispatch } from '../electron/core/service/dispatch';
@@ -153,12 +152,12 @@ describe('key images', () => {
       patient: { name: 'Jane Doe', dateOfBirth: '1970-01-01' },
     };
     const out = join(root, 'keyed.pdf');
-    const { plan } = await writeAppealPacket(vault, request, { out });
+    const { plan } = await writePdfPacket(vault, request, out);
     const texts = await flatPageTexts(await readFile(out));
     expect(texts).toHaveLength(plan.totalPages);
     const [item] = plan.items;
     expect(item!.pageCount).toBe(4); // the summary and three key images
-    expect((await planPacket(vault, request)).items).toEqual(plan.items);
+    expect((await planPacket(vault, request, { form: 'pdf' })).items).toEqual(plan.items);
     const pages = texts.slice(item!.firstPage - 1, item!.lastPage);
     expect(pages[0]).toContain('The 3 key images marked in the viewer are shown, in the order marked.');
     expect(pages[0]).not.toContain(NO_KEY_IMAGES_SENTENCE);
@@ -182,7 +181,7 @@ describe('key images', () => {
       patient: { name: 'Jane Doe', dateOfBirth: '1970-01-01' },
     };
     const out = join(root, 'middle.pdf');
-    const { plan } = await writeAppealPacket(vault, request, { out });
+    const { plan } = await writePdfPacket(vault, request, out);
     const texts = await flatPageTexts(await readFile(out));
     const [item] = plan.items;
     const pages = texts.slice(item!.firstPage - 1, item!.lastPage);

@@ -128,7 +128,7 @@ describe('packets through the contract', () => {
 
     const log = await call<DisclosureRecord[]>('listDisclosures');
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ id: result.disclosureId, purpose: 'insurance-appeal', packetKind: 'appeal-pdf' });
+    expect(log[0]).toMatchObject({ id: result.disclosureId, purpose: 'insurance-appeal', form: 'pdf' });
     expect(log[0]!.documents.map((document) => document.title)).toEqual(['MRI report', 'Denial letter']);
 
     // The patient's details come back for the next packet.
@@ -223,7 +223,7 @@ describe('packets through the contract', () => {
     expect(await readdir(join(result.path, 'DOCS'))).toContain('SUMMARY.PDF');
     expect((await call<DisclosureRecord[]>('listDisclosures'))[0]).toMatchObject({
       purpose: 'second-opinion',
-      packetKind: 'second-opinion-folder',
+      form: 'folder',
     });
 
     // The same as one zip, its page list the summary's (no letter).
@@ -239,6 +239,6 @@ describe('packets through the contract', () => {
     const zipBytes = await readFile(zipResult.path);
     expect(zipBytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
     expect(zipBytes.includes('DICOMDIR')).toBe(true);
-    expect((await call<DisclosureRecord[]>('listDisclosures'))[0]).toMatchObject({ packetKind: 'second-opinion-zip' });
+    expect((await call<DisclosureRecord[]>('listDisclosures'))[0]).toMatchObject({ form: 'zip' });
   });
 });

@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
 import type { DisclosureRecord, PacketPlan } from '../shared/packets';
 import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
-import { writeAppealPacket } from '../electron/core/export/appeal/writeAppealPacket';
+import { planPacket, writePdfPacket } from '../electron/core/usecases/packets';
+import { packetKind } from '../electron/core/export/kinds';
 import { listDisclosures } from '../electron/core/export/disclosureLog';
-import { assemblePacket } from '../electron/core/export/appeal/assemble';
-import { planPacket, resolvePacket } from '../electron/core/export/packetPlan';
+import { assemblePacket } from '../electron/core/export/pdf/assemble';
+import { resolvePacket } from '../electron/core/export/resolvePacket';
 import { Vault } from '../electron/core/vault/Vault';
 import { describeRun, parseJson, runCli, type CliResult } from './support/cli';
 import { JANE, SOP_CLASS, newUid, writeDicomImage } from './support/dicomFixtures';
@@ -365,19 +366,23 @@ describe('medvault export appeal', () => {
   it('previews the same page list without writing anything', async () => {
     const vault = await Vault.open(vaultDir, { passphrase: PASSPHRASE });
     try {
-      const preview = await planPacket(vault, {
-        purpose: 'insurance-appeal',
-        documentIds: order(),
-        recipient: { name: 'Appeals Unit', organisation: 'Acme Health, "Plan B"', address: '1 Main St\nSpringfield' },
-        appeal: {
-          memberId: 'ACM-5521',
-          claimNumber: 'CLM-778',
-          datesOfService: '2024-03-01',
-          denialDate: '2024-04-02',
-          statement: 'The MRI was medically necessary.',
+      const preview = await planPacket(
+        vault,
+        {
+          purpose: 'insurance-appeal',
+          documentIds: order(),
+          recipient: { name: 'Appeals Unit', organisation: 'Acme Health, "Plan B"', address: '1 Main St\nSpringfield' },
+          appeal: {
+            memberId: 'ACM-5521',
+            claimNumber: 'CLM-778',
+            datesOfService: '2024-03-01',
+            denialDate: '2024-04-02',
+            statement: 'The MRI was medically necessary.',
+          },
+          patient: { name: PATIENT, dateOfBirth: DOB },
         },
-        patient: { name: PATIENT, dateOfBirth: DOB },
-      });
+        { form: 'pdf' },
+      );
       expect(preview.items).toEqual(plan.items);
       expect(preview.excluded).toEqual(plan.excluded);
       expect(preview.totalPages).toBe(plan.totalPages);
@@ -398,7 +403,9 @@ describe('medvault export appeal', () => {
           appeal: { memberId: '', claimNumber: 'CLM-9', datesOfService: '', denialDate: '', statement },
           patient: { name: PATIENT, dateOfBirth: DOB },
         });
-        const { doc } = await assemblePacket(vault, resolved);
+        const { doc } = await assemblePacket(vault, resolved, {
+          coverLetter: packetKind('insurance-appeal').coverLetter,
+        });
         return (await pageTexts(Buffer.from(await doc.save())))[0]!;
       };
       const without = await letterWith('  ');
@@ -425,7 +432,7 @@ describe('medvault export appeal', () => {
           throw new Error('the disk is full');
         })) as typeof vault.db.transaction;
       await expect(
-        writeAppealPacket(
+        writePdfPacket(
           vault,
           {
             purpose: 'insurance-appeal',
@@ -433,7 +440,7 @@ describe('medvault export appeal', () => {
             recipient: { name: '', organisation: '', address: '' },
             patient: { name: PATIENT, dateOfBirth: DOB },
           },
-          { out: join(folder, 'packet.pdf') },
+          join(folder, 'packet.pdf'),
         ),
       ).rejects.toThrow(/disk is full/);
       expect(await readdir(folder)).toEqual([]);
@@ -451,7 +458,7 @@ describe('medvault export appeal', () => {
       await mkdir(folder);
       const controller = new AbortController();
       await expect(
-        writeAppealPacket(
+        writePdfPacket(
           vault,
           {
             purpose: 'insurance-appeal',
@@ -459,8 +466,8 @@ describe('medvault export appeal', () => {
             recipient: { name: '', organisation: '', address: '' },
             patient: { name: PATIENT, dateOfBirth: DOB },
           },
+          join(folder, 'packet.pdf'),
           {
-            out: join(folder, 'packet.pdf'),
             signal: controller.signal,
             onProgress: (p) => {
               if (p.documentsDone === 1) controller.abort();
@@ -524,7 +531,7 @@ describe('medvault export new-provider', () => {
     const record = log.find((r) => r.id === written.disclosureId);
     expect(record).toMatchObject({
       purpose: 'new-provider',
-      packetKind: 'appeal-pdf',
+      form: 'pdf',
       recipient: { name: 'Dr. Newman', organisation: 'Family Practice', address: '' },
     });
     expect(record!.documents.map((d) => [d.documentId, d.sha256])).toEqual(

@@ -12,16 +12,13 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSecondOpinionFolder, type Packet } from '../electron/core/export/secondOpinion/packet';
-import { recordTypeFor } from '../electron/core/export/secondOpinion/dicomdir';
-import { checkPacketNames, isForbiddenName } from '../electron/core/export/secondOpinion/layout';
-import { writeSecondOpinionZip } from '../electron/core/export/secondOpinion/zip';
-import { encodeElement, uint16, writePart10 } from '../electron/core/export/secondOpinion/dicomWriter';
-import { UidMap, burnedInWarning, deidentifyDicom } from '../electron/core/export/secondOpinion/deidentify';
-import {
-  CONFIDENTIALITY_PROFILE,
-  profileAttribute,
-} from '../electron/core/export/secondOpinion/confidentialityProfile';
+import { writeDiscFolder, type Packet } from '../electron/core/export/disc/folder';
+import { recordTypeFor } from '../electron/core/export/disc/dicomdir';
+import { checkPacketNames, isForbiddenName } from '../electron/core/export/disc/layout';
+import { writeDiscZip } from '../electron/core/export/disc/zip';
+import { encodeElement, uint16, writePart10 } from '../electron/core/export/disc/dicomWriter';
+import { UidMap, burnedInWarning, deidentifyDicom } from '../electron/core/export/disc/deidentify';
+import { CONFIDENTIALITY_PROFILE, profileAttribute } from '../electron/core/export/disc/confidentialityProfile';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import {
   dcmdump,
@@ -262,7 +259,7 @@ describe('second-opinion folder', () => {
     outDir = join(temp.path, 'PACKET');
     summary = await makePdf(['Summary'], { title: 'Summary' });
     report = await makePdf(['Radiology report'], { title: 'Report' });
-    packet = await writeSecondOpinionFolder({
+    packet = await writeDiscFolder({
       outDir,
       studies: studyInputs(fixture),
       reports: [{ name: 'Radiology report <2024>', bytes: report }],
@@ -419,7 +416,7 @@ describe('second-opinion folder', () => {
   });
 
   it('refuses an existing folder and never writes executable or autorun names', async () => {
-    await expect(writeSecondOpinionFolder({ outDir, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
+    await expect(writeDiscFolder({ outDir, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
     for (const name of ['AUTORUN.INF', 'VIEWER.EXE', 'RUN.BAT', 'X.CMD', 'X.COM', 'X.SCR', 'X.JS', 'X.VBS']) {
       expect(isForbiddenName(name)).toBe(true);
       expect(() => checkPacketNames([name])).toThrow();
@@ -477,7 +474,7 @@ describe('de-identified second-opinion folder', () => {
   beforeAll(async () => {
     outDir = join(temp.path, 'DEIDENT');
     uids = new UidMap(Buffer.alloc(32, 7));
-    packet = await writeSecondOpinionFolder({
+    packet = await writeDiscFolder({
       outDir,
       studies: studyInputs(fixture),
       reports: [{ name: 'Radiology report', bytes: await makePdf(['Report'], {}) }],
@@ -668,7 +665,7 @@ describe('de-identified second-opinion folder', () => {
 describe('second-opinion zip', () => {
   it('holds the same layout, unzip verifies it, and the unpacked folder passes the checks', async () => {
     const zipPath = join(temp.path, 'PACKET.ZIP');
-    const packet = await writeSecondOpinionZip({ outFile: zipPath, studies: studyInputs(fixture) });
+    const packet = await writeDiscZip({ outFile: zipPath, studies: studyInputs(fixture) });
     await tool('unzip', ['-tq', zipPath]);
     const unpacked = join(temp.path, 'UNZIPPED');
     await tool('unzip', ['-q', zipPath, '-d', unpacked]);
@@ -681,7 +678,7 @@ describe('second-opinion zip', () => {
     );
     const { stderr } = await execFileAsync('dcmdump', [join(unpacked, 'DICOMDIR')]);
     expect(stderr).toBe('');
-    await expect(writeSecondOpinionZip({ outFile: zipPath, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
+    await expect(writeDiscZip({ outFile: zipPath, studies: studyInputs(fixture) })).rejects.toThrow(/exists/);
     expect((await listTree(temp.path)).some((path) => path.includes('.partial-'))).toBe(false);
   });
 });

@@ -11,20 +11,20 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
-import type { DisclosureRecord, PacketProgress, PacketRequest } from '../shared/packets';
+import type { PacketProgress, PacketRequest } from '../shared/packets';
 import { listDisclosures } from '../electron/core/export/disclosureLog';
 import {
   SUMMARY_DEIDENTIFIED_WARNING,
   SUMMARY_NO_PATIENT_WARNING,
-  writeSecondOpinionPacket,
-} from '../electron/core/export/secondOpinion/writeSecondOpinionPacket';
+  writePacketDisc,
+} from '../electron/core/export/disc/writePacketDisc';
 import { Vault } from '../electron/core/vault/Vault';
 import { describeRun, parseJson, runCli } from './support/cli';
 import { dcmdump, listTree, makeDisc, tool, type Disc } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';
 import { pageTexts } from './support/pdfText';
 import { PASSPHRASE } from './support/vault';
-import type { SecondOpinionJson } from '../shared/cliOutput';
+import type { DisclosureJson, DiscPacketJson } from '../shared/cliOutput';
 
 const NAME = 'Jane Q. Doe';
 const DOB = '1961-07-14';
@@ -75,7 +75,7 @@ describe('medvault export second-opinion', () => {
       '--json',
     ]);
     expect(result.code, describeRun(result)).toBe(0);
-    const packet = parseJson<SecondOpinionJson>(result);
+    const packet = parseJson<DiscPacketJson>(result);
     expect(packet).toMatchObject({ studies: 1, instances: disc.ct.instances.length, reports: 1, summary: false });
     expect(packet.warnings.join(' ')).toMatch(/Psychotherapy notes are outside the standard right of access/);
     // No date of birth (and no owner's name): no summary, and the text record is named as left out.
@@ -107,7 +107,7 @@ describe('medvault export second-opinion', () => {
     const everything = Buffer.concat(await Promise.all(files.map((file) => readFile(join(out, file)))));
     expect(everything.includes('okapi-whisper')).toBe(false);
 
-    const log = parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']));
+    const log = parseJson<DisclosureJson[]>(await cli(['disclosures', '--json']));
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({
       id: packet.disclosureId,
@@ -122,7 +122,7 @@ describe('medvault export second-opinion', () => {
     const again = await cli(['export', 'second-opinion', '--out', out, '--ids', ct.id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; choose another name/);
-    expect(parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']))).toHaveLength(1);
+    expect(parseJson<DisclosureJson[]>(await cli(['disclosures', '--json']))).toHaveLength(1);
   }, 30_000);
 
   it('--deidentify keeps no name or id of the patient in the DICOM files', async () => {
@@ -133,7 +133,7 @@ describe('medvault export second-opinion', () => {
     ]);
     expect(result.code, describeRun(result)).toBe(0);
     // The summary would name the patient: none, with the reason, and the text record stays off.
-    const packet = parseJson<SecondOpinionJson>(result);
+    const packet = parseJson<DiscPacketJson>(result);
     expect(packet.summary).toBe(false);
     expect(packet.warnings).toContain(SUMMARY_DEIDENTIFIED_WARNING);
     expect(packet.warnings.join(' ')).toContain(`${allergies.title} was not put on the disc`);
@@ -161,7 +161,7 @@ describe('medvault export second-opinion', () => {
       ...['--patient-name', NAME, '--dob', DOB, '--json'],
     ]);
     expect(result.code, describeRun(result)).toBe(0);
-    const packet = parseJson<SecondOpinionJson>(result);
+    const packet = parseJson<DiscPacketJson>(result);
     expect(packet).toMatchObject({ studies: 1, reports: 1, summary: true });
     expect(packet.warnings.join(' ')).not.toMatch(/was not put on the disc|No summary PDF/);
 
@@ -203,7 +203,7 @@ describe('medvault export second-opinion', () => {
     expect(pdf.getTitle()).toBe(`Summary of records — ${NAME}`);
     expect(pdf.getAuthor()).toBe(NAME);
 
-    const log = parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']));
+    const log = parseJson<DisclosureJson[]>(await cli(['disclosures', '--json']));
     const record = log.find((r) => r.id === packet.disclosureId)!;
     expect(record.packetKind).toBe('second-opinion-folder');
     expect(record.documents.map((d) => d.documentId)).toEqual([ct.id, report.id, allergies.id]);
@@ -216,7 +216,7 @@ describe('medvault export second-opinion', () => {
       ...['--patient-name', NAME, '--dob', DOB, '--json'],
     ]);
     expect(result.code, describeRun(result)).toBe(0);
-    const packet = parseJson<SecondOpinionJson>(result);
+    const packet = parseJson<DiscPacketJson>(result);
     expect((await stat(zipPath)).isFile()).toBe(true);
     await tool('unzip', ['-tq', zipPath]);
     const unpacked = join(root.path, 'unzipped jones');
@@ -243,7 +243,7 @@ describe('medvault export second-opinion', () => {
     expect(await tool('sha256sum', ['--strict', '-c', 'MANIFEST'], unpacked)).toMatch(/DICOMDIR: OK/);
     expect((await pageTexts(await readFile(join(unpacked, 'DOCS/SUMMARY.PDF')))).join(' ')).toContain(ALLERGY_MARKER);
 
-    const log = parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']));
+    const log = parseJson<DisclosureJson[]>(await cli(['disclosures', '--json']));
     expect(log.find((r) => r.id === packet.disclosureId)).toMatchObject({
       purpose: 'second-opinion',
       packetKind: 'second-opinion-zip',
@@ -258,11 +258,11 @@ describe('medvault export second-opinion', () => {
     expect(result.code, describeRun(result)).toBe(0);
     expect((await readFile(out)).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
     await tool('unzip', ['-tq', out]);
-    const count = parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json'])).length;
+    const count = parseJson<DisclosureJson[]>(await cli(['disclosures', '--json'])).length;
     const again = await cli(args);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
-    expect(parseJson<DisclosureRecord[]>(await cli(['disclosures', '--json']))).toHaveLength(count);
+    expect(parseJson<DisclosureJson[]>(await cli(['disclosures', '--json']))).toHaveLength(count);
   }, 60_000);
 
   describe('the writer', () => {
@@ -284,7 +284,7 @@ describe('medvault export second-opinion', () => {
     it('reports progress while reading the documents, laying out the summary and writing every file', async () => {
       const events: PacketProgress[] = [];
       const result = await withVault((vault) =>
-        writeSecondOpinionPacket(vault, request([ct.id, report.id, allergies.id]), {
+        writePacketDisc(vault, request([ct.id, report.id, allergies.id]), {
           out: join(root.path, 'progress.zip'),
           zip: true,
           onProgress: (p) => events.push({ ...p }),
@@ -309,7 +309,7 @@ describe('medvault export second-opinion', () => {
         for (const zip of [true, false]) {
           const controller = new AbortController();
           await expect(
-            writeSecondOpinionPacket(vault, request([ct.id, report.id]), {
+            writePacketDisc(vault, request([ct.id, report.id]), {
               out: join(folder, zip ? 'packet.zip' : 'packet'),
               zip,
               signal: controller.signal,
@@ -340,7 +340,7 @@ describe('medvault export second-opinion', () => {
             seen.push(existsSync(target));
             throw new Error('the disk is full');
           })) as typeof vault.db.transaction;
-        await expect(writeSecondOpinionPacket(vault, request([ct.id]), { out: target, zip: true })).rejects.toThrow(
+        await expect(writePacketDisc(vault, request([ct.id]), { out: target, zip: true })).rejects.toThrow(
           /disk is full/,
         );
         vault.db.transaction = transaction;

@@ -7,8 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isIsoDate } from '../../../shared/documents';
-import type { PacketProgress, PacketRequest } from '../../../shared/packets';
-import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
+import type { DisclosureRecord, PacketProgress, PacketRequest } from '../../../shared/packets';
+import type { DisclosureJson } from '../../../shared/cliOutput';
+import { PACKET_FORM_LOG_NAMES, packetPurposeLabel } from '../../../shared/packetKinds';
 import { MedvaultError, describeIoError } from '../errors';
 import { listDisclosures, saveDisclosureLog, writeDiscPacket, writePdfPacket } from '../usecases/packets';
 import type { Vault } from '../usecases/vaults';
@@ -266,11 +267,16 @@ function secondOpinionProgress(p: PacketProgress): string {
   return `Reading ${p.documentsDone}/${p.documentsTotal} documents`;
 }
 
+/** As `disclosures --json` has always printed a record: the form by its log name, as `packetKind`. */
+function disclosureJson({ form, documents, ...record }: DisclosureRecord): DisclosureJson {
+  return { ...record, packetKind: PACKET_FORM_LOG_NAMES[form] ?? form, documents };
+}
+
 export async function disclosuresCommand(vault: Vault, values: ExportValues, io: ExportIo): Promise<number> {
   if (values.csv !== undefined) await saveDisclosureLog(vault, resolve(values.csv), { replace: true });
   const records = await listDisclosures(vault);
   if (values.json) {
-    io.out(JSON.stringify(records));
+    io.out(JSON.stringify(records.map(disclosureJson)));
   } else if (records.length === 0) {
     io.out('No packets have been made.');
   } else {
@@ -278,9 +284,7 @@ export async function disclosuresCommand(vault: Vault, values: ExportValues, io:
     for (const record of records) {
       const to =
         [record.recipient.name, record.recipient.organisation].filter(Boolean).join(', ') || 'no recipient named';
-      lines.push(
-        `${record.createdAt}  ${PACKET_PURPOSE_LABELS[record.purpose] ?? record.purpose} to ${to} (${record.id})`,
-      );
+      lines.push(`${record.createdAt}  ${packetPurposeLabel(record.purpose)} to ${to} (${record.id})`);
       for (const document of record.documents) {
         lines.push(`  ${document.documentId}  ${document.sha256.slice(0, 12)}…  ${document.title ?? '(removed)'}`);
       }

@@ -605,3 +605,25 @@ export async function findDocumentFile(q: Queryable, documentId: string, positio
   if (!row) throw new MedvaultError('not-found', 'There is no such document file.');
   return { blobId: row.blob_id, mediaType: row.media_type, bytes: row.bytes };
 }
+
+/** The document's first file (the document itself; a study's instances are its other files), with its SHA-256. */
+export async function firstDocumentFile(
+  q: Queryable,
+  documentId: string,
+): Promise<{ blobId: string; mediaType: string; sha256: string } | null> {
+  const row = await q.get<{ blob_id: string; media_type: string; sha256: string }>(
+    `SELECT f.blob_id, f.media_type, b.sha256 FROM document_files f JOIN blobs b ON b.id = f.blob_id
+     WHERE f.document_id = ? ORDER BY f.position LIMIT 1`,
+    [documentId],
+  );
+  return row ? { blobId: row.blob_id, mediaType: row.media_type, sha256: row.sha256 } : null;
+}
+
+/** Which blob holds each of the document's files, by position. */
+export async function documentFileBlobs(q: Queryable, documentId: string): Promise<Map<number, string>> {
+  const rows = await q.all<{ position: number; blob_id: string }>(
+    'SELECT position, blob_id FROM document_files WHERE document_id = ?',
+    [documentId],
+  );
+  return new Map(rows.map((row) => [row.position, row.blob_id]));
+}

@@ -2,18 +2,26 @@
  * The disclosure log: every packet made — when, to whom, why, which documents (by id and the
  * SHA-256 of the file sent). Listed for its view and exported as CSV (RFC 4180).
  */
-import type { DisclosureRecord, PacketKind, PacketPurpose, PacketRecipient } from '../../../shared/packets';
-import { PACKET_PURPOSE_LABELS } from '../../../shared/packets';
+import type { DisclosureRecord, PacketRecipient } from '../../../shared/packets';
+import {
+  PACKET_FORM_LOG_NAMES,
+  packetPurposeLabel,
+  type PacketForm,
+  type PacketPurpose,
+} from '../../../shared/packetKinds';
 import type { Queryable } from '../db/Database';
 import { newId, nowIso } from '../ids';
 
 export interface NewDisclosure {
   purpose: PacketPurpose;
   recipient: PacketRecipient;
-  packetKind: PacketKind;
+  form: PacketForm;
   documents: { documentId: string; sha256: string }[];
   note?: string;
 }
+
+const STORED_FORM = PACKET_FORM_LOG_NAMES;
+const FORM_STORED_AS = new Map(Object.entries(STORED_FORM).map(([form, stored]) => [stored, form as PacketForm]));
 
 /** Records one packet; call inside the transaction that makes the packet appear. */
 export async function recordDisclosure(tx: Queryable, disclosure: NewDisclosure): Promise<string> {
@@ -25,7 +33,7 @@ export async function recordDisclosure(tx: Queryable, disclosure: NewDisclosure)
       nowIso(),
       disclosure.purpose,
       JSON.stringify(disclosure.recipient),
-      disclosure.packetKind,
+      STORED_FORM[disclosure.form],
       disclosure.note ?? null,
     ],
   );
@@ -59,7 +67,8 @@ export async function listDisclosures(q: Queryable): Promise<DisclosureRecord[]>
     createdAt: row.created_at,
     purpose: row.purpose as PacketPurpose,
     recipient: JSON.parse(row.recipient) as PacketRecipient,
-    packetKind: row.packet_kind as PacketKind,
+    // A form only a later version knows stays as it is stored (the log shows it so).
+    form: FORM_STORED_AS.get(row.packet_kind) ?? (row.packet_kind as PacketForm),
     documents: byDisclosure.get(row.id) ?? [],
   }));
 }
@@ -86,11 +95,11 @@ export function disclosuresCsv(records: DisclosureRecord[]): string {
       lines.push([
         record.id,
         record.createdAt,
-        PACKET_PURPOSE_LABELS[record.purpose] ?? record.purpose,
+        packetPurposeLabel(record.purpose),
         record.recipient.name,
         record.recipient.organisation,
         record.recipient.address,
-        record.packetKind,
+        STORED_FORM[record.form] ?? record.form,
         String(position + 1),
         document.documentId,
         document.title ?? '',

@@ -7,7 +7,8 @@
  * - nothing is ever written over (the writers check the target before any layout);
  * - the name and date of birth are remembered, in the vault, for the next packet.
  * Psychotherapy notes and data HIPAA does not cover are left out by the plan unless the request
- * includes them (`export/packetPlan.ts`).
+ * includes them (`export/resolvePacket.ts`). What a kind's cover letter says is its folder in
+ * `export/kinds/`; the PDF writer (`export/pdf/`) and the disc writer (`export/disc/`) write any kind.
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -17,18 +18,16 @@ import type { DisclosureRecord, PacketPlan, PacketProgress, PacketRequest } from
 import { readSetting, writeSetting } from '../db/settings';
 import { getOwner } from '../documents/owner';
 import { MedvaultError, describeIoError } from '../errors';
-import { writeAppealPacket, type AppealPacketResult } from '../export/appeal/writeAppealPacket';
+import { writePacketPdf, type PdfPacketResult } from '../export/pdf/writePacketPdf';
 import { disclosuresCsv, listDisclosures as readDisclosures } from '../export/disclosureLog';
-import { planPacket as layOutPlan, resolvePacket } from '../export/packetPlan';
+import { packetKind } from '../export/kinds';
+import { assemblePacket } from '../export/pdf/assemble';
+import { resolvePacket } from '../export/resolvePacket';
 import { checkPacketTarget } from '../export/packetTarget';
-import {
-  requireStudy,
-  writeSecondOpinionPacket,
-  type SecondOpinionResult,
-} from '../export/secondOpinion/writeSecondOpinionPacket';
+import { requireStudy, writePacketDisc, type DiscPacketResult } from '../export/disc/writePacketDisc';
 import type { Vault } from '../vault/Vault';
 
-export type { AppealPacketResult, SecondOpinionResult };
+export type { PdfPacketResult, DiscPacketResult };
 
 const PATIENT_NAME_SETTING = 'packetPatientName';
 const PATIENT_DOB_SETTING = 'packetPatientDob';
@@ -137,7 +136,11 @@ export async function planPacket(
   target: Pick<PacketTarget, 'form' | 'deidentify'>,
 ): Promise<PacketPlan> {
   checkForm(target);
-  return layOutPlan(vault, request, { letter: target.form === 'pdf' });
+  // Laid out exactly as it will be written (the same code), and nothing saved.
+  const resolved = await resolvePacket(vault, request);
+  const coverLetter = target.form === 'pdf' ? packetKind(request.purpose).coverLetter : undefined;
+  const { plan } = await assemblePacket(vault, resolved, { coverLetter });
+  return plan;
 }
 
 /**
@@ -157,29 +160,33 @@ export async function checkPacket(
   return { request: complete, target: { ...form, path } };
 }
 
-/** The one-PDF packet (appeal, new provider), recorded in the disclosure log. */
+/** The packet as one PDF, with its kind's cover letter, recorded in the disclosure log. */
 export async function writePdfPacket(
   vault: Vault,
   request: PacketRequest,
   path: string,
   run: PacketRun = {},
   wording: PacketWording = {},
-): Promise<AppealPacketResult> {
+): Promise<PdfPacketResult> {
   const complete = await completePacketRequest(vault, request, { form: 'pdf' }, wording);
-  const written = await writeAppealPacket(vault, complete, { out: path, ...run });
+  const written = await writePacketPdf(vault, complete, {
+    out: path,
+    coverLetter: packetKind(complete.purpose).coverLetter,
+    ...run,
+  });
   await rememberPatient(vault, complete);
   return written;
 }
 
-/** The disc-style folder or zip (second opinion), recorded in the disclosure log. */
+/** The packet as a disc-style folder or zip, recorded in the disclosure log. */
 export async function writeDiscPacket(
   vault: Vault,
   request: PacketRequest,
   target: PacketTarget,
   run: PacketRun = {},
-): Promise<SecondOpinionResult> {
+): Promise<DiscPacketResult> {
   const complete = await completePacketRequest(vault, request, target);
-  const written = await writeSecondOpinionPacket(vault, complete, {
+  const written = await writePacketDisc(vault, complete, {
     out: target.path,
     deidentify: target.deidentify === true,
     zip: target.form === 'zip',

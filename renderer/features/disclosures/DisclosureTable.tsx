@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import type { DisclosureDocument, DisclosureRecord } from '../../../shared/packets';
 import { formatTimestamp, plural } from '../../lib/format';
 import { Icon } from '../../ui/Icon';
-import { documentTitle, packetKindLabel, purposeLabel, recipientLine, shortSha256 } from './disclosureFormat';
+import { documentTitle, packetFormLabel, packetPurposeLabel, recipientLine, shortSha256 } from './disclosureFormat';
 
 /** [class, header] of the packets' columns and of an opened packet's documents. */
 const PACKET_COLUMNS = [
@@ -107,12 +107,12 @@ function DisclosureRows({
             <time dateTime={record.createdAt}>{formatTimestamp(record.createdAt)}</time>
           </button>
         </th>
-        <td className="col-purpose">{purposeLabel(record.purpose)}</td>
+        <td className="col-purpose">{packetPurposeLabel(record.purpose)}</td>
         <td className="col-recipient">
           <span className="recipient-name">{recipient.name || <span className="unknown">No name</span>}</span>
           {recipient.organisation && <span className="recipient-organisation">{recipient.organisation}</span>}
         </td>
-        <td className="col-form">{packetKindLabel(record.packetKind)}</td>
+        <td className="col-form">{packetFormLabel(record.form)}</td>
         <td className="col-count">{record.documents.length.toLocaleString()}</td>
       </tr>
       <tr className="disclosure-details" id={detailsId} hidden={!open}>

@@ -3,24 +3,24 @@ import {
   csvNameProblem,
   defaultCsvName,
   documentTitle,
-  packetKindLabel,
-  purposeLabel,
+  packetFormLabel,
+  packetPurposeLabel,
   recipientLine,
   shortSha256,
 } from './disclosureFormat';
 
 describe('disclosure log formatting', () => {
   it('names the forms a packet is written in, and shows an unknown one as stored', () => {
-    expect(packetKindLabel('appeal-pdf')).toBe('PDF');
-    expect(packetKindLabel('second-opinion-folder')).toBe('Disc folder');
-    expect(packetKindLabel('second-opinion-zip')).toBe('Zip');
-    expect(packetKindLabel('fax')).toBe('fax');
+    expect(packetFormLabel('pdf')).toBe('PDF');
+    expect(packetFormLabel('folder')).toBe('Disc folder');
+    expect(packetFormLabel('zip')).toBe('Zip');
+    expect(packetFormLabel('fax')).toBe('fax');
   });
 
   it('labels purposes from the shared labels, an unknown one as stored', () => {
-    expect(purposeLabel('insurance-appeal')).toBe('Insurance appeal');
-    expect(purposeLabel('new-provider')).toBe('New provider');
-    expect(purposeLabel('research')).toBe('research');
+    expect(packetPurposeLabel('insurance-appeal')).toBe('Insurance appeal');
+    expect(packetPurposeLabel('new-provider')).toBe('New provider');
+    expect(packetPurposeLabel('research')).toBe('research');
   });
 
   it('shortens a SHA-256 to 12 digits and leaves short values alone', () => {

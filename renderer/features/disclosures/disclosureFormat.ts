@@ -1,21 +1,7 @@
 /** What the disclosure log shows for a record: pure, so it can be tested without a page. */
-import { PACKET_PURPOSE_LABELS, type DisclosureRecord } from '../../../shared/packets';
+import type { DisclosureRecord } from '../../../shared/packets';
 
-const PACKET_KIND_LABELS: Record<string, string> = {
-  'appeal-pdf': 'PDF',
-  'second-opinion-folder': 'Disc folder',
-  'second-opinion-zip': 'Zip',
-};
-
-/** 'appeal-pdf' → 'PDF'; a kind this version does not know is shown as it is stored. */
-export function packetKindLabel(kind: string): string {
-  return PACKET_KIND_LABELS[kind] ?? kind;
-}
-
-/** 'insurance-appeal' → 'Insurance appeal'; an unknown purpose is shown as it is stored. */
-export function purposeLabel(purpose: string): string {
-  return (PACKET_PURPOSE_LABELS as Record<string, string>)[purpose] ?? purpose;
-}
+export { packetFormLabel, packetPurposeLabel } from '../../../shared/packetKinds';
 
 /** The first 12 hex digits of a SHA-256, enough to tell files apart at a glance. */
 export function shortSha256(sha256: string): string {

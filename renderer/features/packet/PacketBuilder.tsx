@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { PACKET_PURPOSE_LABELS, type PacketProgress, type PacketPurpose } from '../../../shared/packets';
+import type { PacketProgress } from '../../../shared/packets';
+import { PACKET_KINDS, PACKET_PURPOSES } from '../../../shared/packetKinds';
 import { useApi } from '../../api';
 import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -31,12 +32,6 @@ const STEPS: { step: Step; label: string }[] = [
   { step: 'details', label: 'Recipient and details' },
   { step: 'review', label: 'Check and write' },
 ];
-
-const PURPOSE_HINTS: Record<PacketPurpose, string> = {
-  'insurance-appeal': 'One PDF for the insurer: a cover letter with your statement, an index, then the records.',
-  'second-opinion': 'Imaging for a specialist on a disc folder a PACS can import, with the reports.',
-  'new-provider': 'Your records for a new doctor, as one PDF or a disc folder.',
-};
 
 function progressText(progress: PacketProgress | null): string {
   if (!progress) return 'Starting…';
@@ -185,7 +180,7 @@ export function PacketBuilder({ onClose, onDisclosureLog }: { onClose: () => voi
           {step === 'documents' && (
             <>
               <div className="packet-purposes" role="radiogroup" aria-label="Purpose">
-                {(Object.keys(PACKET_PURPOSE_LABELS) as PacketPurpose[]).map((purpose) => (
+                {PACKET_PURPOSES.map((purpose) => (
                   <label key={purpose} className={`packet-purpose${draft.purpose === purpose ? ' selected' : ''}`}>
                     <input
                       type="radio"
@@ -195,8 +190,8 @@ export function PacketBuilder({ onClose, onDisclosureLog }: { onClose: () => voi
                       onChange={() => setDraft(withPurpose(draft, purpose, today()))}
                     />
                     <span>
-                      <strong>{PACKET_PURPOSE_LABELS[purpose]}</strong>
-                      <span className="field-hint">{PURPOSE_HINTS[purpose]}</span>
+                      <strong>{PACKET_KINDS[purpose].label}</strong>
+                      <span className="field-hint">{PACKET_KINDS[purpose].hint}</span>
                     </span>
                   </label>
                 ))}

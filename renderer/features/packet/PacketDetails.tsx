@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { PacketForm } from '../../../shared/api';
+import { PACKET_KINDS } from '../../../shared/packetKinds';
 import { FolderBrowser } from '../import/FolderBrowser';
 import { hasStudy, targetName, type PacketDraft } from './packetDraft';
 import { MAX_TITLE_LENGTH } from '../../../shared/limits';
@@ -99,7 +100,7 @@ export function PacketDetails({
         </div>
       </fieldset>
 
-      {draft.purpose === 'insurance-appeal' && (
+      {PACKET_KINDS[draft.purpose].asksForClaim && (
         <fieldset className="packet-fieldset">
           <legend>The denied claim</legend>
           <div className="field-row">

@@ -6,6 +6,7 @@
 import type { PacketForm, PacketOutput } from '../../../shared/api';
 import type { VaultDocument } from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/documents';
+import { PACKET_KINDS } from '../../../shared/packetKinds';
 import type {
   AppealDetails,
   PacketPatient,
@@ -37,14 +38,12 @@ export const EMPTY_APPEAL: AppealDetails = {
   statement: '',
 };
 
-/** An appeal and a new doctor get one PDF; a second opinion a disc folder a PACS can import. */
 export function defaultForm(purpose: PacketPurpose): PacketForm {
-  return purpose === 'second-opinion' ? 'folder' : 'pdf';
+  return PACKET_KINDS[purpose].defaultForm;
 }
 
 export function defaultName(purpose: PacketPurpose, today: string): string {
-  const base = { 'insurance-appeal': 'Appeal', 'second-opinion': 'Second opinion', 'new-provider': 'Records' }[purpose];
-  return `${base} ${today}`;
+  return `${PACKET_KINDS[purpose].nameBase} ${today}`;
 }
 
 export function newDraft(options: { folder: string; patient: PacketPatient; today: string }): PacketDraft {
@@ -123,7 +122,7 @@ export function toRequest(draft: PacketDraft): PacketRequest {
     purpose: draft.purpose,
     documentIds: draft.documents.map((document) => document.id),
     recipient: draft.recipient,
-    appeal: draft.purpose === 'insurance-appeal' ? draft.appeal : undefined,
+    appeal: PACKET_KINDS[draft.purpose].asksForClaim ? draft.appeal : undefined,
     patient: { name: draft.patient.name.trim(), dateOfBirth: draft.patient.dateOfBirth },
     includePsychotherapyNotes: draft.includePsychotherapyNotes,
     includeNotCovered: draft.includeNotCovered,
@@ -157,7 +156,7 @@ export function problems(draft: PacketDraft): string[] {
   } else if (!hasStudy(draft)) {
     found.push('A disc folder or zip is for imaging studies: add a study, or choose a PDF.');
   }
-  if (draft.purpose === 'insurance-appeal' && draft.appeal.denialDate && !isIsoDate(draft.appeal.denialDate)) {
+  if (PACKET_KINDS[draft.purpose].asksForClaim && draft.appeal.denialDate && !isIsoDate(draft.appeal.denialDate)) {
     found.push('The date of the denial is not a date.');
   }
   if (!draft.name.trim()) found.push('Give the packet a name.');

@@ -1,6 +1,6 @@
 /**
- * Writes the one-PDF packet (an appeal, or records for a new provider): every page stamped with the patient's name, date of birth
- * and "page X of N", written to a temporary file beside `out` and renamed into place in the same
+ * Writes a packet as one PDF (any kind: its cover letter, the index, the records): every page
+ * stamped with the patient's name, date of birth and "page X of N", written to a temporary file beside `out` and renamed into place in the same
  * step as its disclosure is recorded — a cancel or a failure leaves neither file nor record.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,28 +11,29 @@ import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
 import { recordDisclosure } from '../disclosureLog';
 import { checkPacketTarget } from '../packetTarget';
-import { resolvePacket } from '../packetPlan';
-import { assemblePacket, throwIfCancelled } from './assemble';
+import { resolvePacket } from '../resolvePacket';
+import { assemblePacket, throwIfCancelled, type CoverLetter } from './assemble';
 import { finishPacketPdf } from './finishPdf';
 
-export interface WriteAppealOptions {
+export interface PdfPacketOptions {
   out: string;
+  coverLetter: CoverLetter;
   signal?: AbortSignal;
   onProgress?: (progress: PacketProgress) => void;
 }
 
-export interface AppealPacketResult {
+export interface PdfPacketResult {
   path: string;
   disclosureId: string;
   bytes: number;
   plan: PacketPlan;
 }
 
-export async function writeAppealPacket(
+export async function writePacketPdf(
   vault: Vault,
   request: PacketRequest,
-  options: WriteAppealOptions,
-): Promise<AppealPacketResult> {
+  options: PdfPacketOptions,
+): Promise<PdfPacketResult> {
   const out = resolve(options.out);
   await checkPacketTarget(out); // before the layout; the rename below would replace a file
   const resolved = await resolvePacket(vault, request);
@@ -57,7 +58,7 @@ export async function writeAppealPacket(
       const id = await recordDisclosure(tx, {
         purpose: request.purpose,
         recipient: request.recipient,
-        packetKind: 'appeal-pdf',
+        form: 'pdf',
         documents: plan.items.map((item) => ({ documentId: item.documentId, sha256: item.sha256 })),
       });
       await rename(temporary, out);

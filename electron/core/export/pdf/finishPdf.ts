@@ -1,10 +1,10 @@
 /**
- * What makes a laid-out packet PDF final, the same for the appeal (or new-provider) packet and the
- * second-opinion disc's summary: every page stamped with the patient's name, date of birth and
+ * What makes a laid-out packet PDF final, the same for a one-PDF packet and a disc's summary: every page stamped with the patient's name, date of birth and
  * "page X of N", the document's metadata set, and the bytes saved.
  */
 import { degrees, rgb, type PDFDocument, type PDFPage } from 'pdf-lib';
-import { PACKET_PURPOSE_LABELS, type PacketPlan, type PacketRequest } from '../../../../shared/packets';
+import { PACKET_KINDS } from '../../../../shared/packetKinds';
+import type { PacketPlan, PacketRequest } from '../../../../shared/packets';
 import { throwIfCancelled } from './assemble';
 import { cleanText, type Fonts } from './layout';
 
@@ -27,7 +27,7 @@ export async function finishPacketPdf(
     cleanText(`${request.patient.name} · DOB ${request.patient.dateOfBirth} · page ${n} of ${pages.length}`);
   pages.forEach((page, index) => stamp(page, fonts, stampText(index + 1)));
 
-  const label = PACKET_PURPOSE_LABELS[request.purpose];
+  const label = PACKET_KINDS[request.purpose].label;
   const claim = request.appeal?.claimNumber ? ` — claim ${request.appeal.claimNumber}` : '';
   doc.setTitle(`${options.title ?? `${label}${claim}`} — ${request.patient.name}`, { showInWindowTitleBar: true });
   doc.setAuthor(request.patient.name);

@@ -1,7 +1,7 @@
 /**
- * The appeal packet laid out in memory: cover letter, index, then each document's pages. Used
- * both to preview the page list (nothing saved) and by the writer, so the two always agree.
- * Without the letter it is the second-opinion disc's summary PDF.
+ * A packet's PDF laid out in memory: its kind's cover letter, the index, then each document's
+ * pages. Used both to preview the page list (nothing saved) and by the writer, so the two always
+ * agree. Without a letter it is a disc's summary PDF.
  */
 import { PNG } from 'pngjs';
 import UTIF from 'utif2';
@@ -9,7 +9,6 @@ import { EncryptedPDFError, PDFDocument, rgb, type PDFImage, type PDFPage } from
 import type { ReadableBlock, ReadableSection } from '../../../../shared/readable';
 import {
   type PacketPlan,
-  type PacketPurpose,
   type PacketPatient,
   type PacketPlanItem,
   type PacketProgress,
@@ -21,24 +20,21 @@ import { MedvaultError } from '../../errors';
 import { decodeFrame } from '../../imaging/decodeFrame';
 import { renderToRgba } from '../../imaging/render';
 import type { Vault } from '../../vault/Vault';
-import type { PacketSource, ResolvedPacket } from '../packetPlan';
+import type { PacketSource, ResolvedPacket } from '../resolvePacket';
 import { FOOTER_SPACE, MARGIN, PAGE_SIZE, PageWriter, embedFonts, fitLine, type Fonts } from './layout';
+
+/** Writes a kind's cover letter (`export/kinds/`) on the pages `w` adds before the index. */
+export type CoverLetter = (w: PageWriter, packet: ResolvedPacket) => void;
 
 export interface AssembleOptions {
   /**
-   * false: no cover letter; the index opens as a summary (patient, date of birth, date, "Summary
-   * of records") — the second-opinion disc's SUMMARY.PDF.
+   * None: the index opens as a summary (patient, date of birth, date, "Summary of records") — a
+   * disc's SUMMARY.PDF.
    */
-  letter?: boolean;
+  coverLetter?: CoverLetter;
   signal?: AbortSignal;
   onProgress?: (progress: PacketProgress) => void;
 }
-
-/** What a cover letter other than an appeal's says it is. */
-const COVER_HEADINGS: Record<Exclude<PacketPurpose, 'insurance-appeal'>, string> = {
-  'second-opinion': 'Medical records for a second opinion',
-  'new-provider': 'Medical records for a new provider',
-};
 
 export interface Assembled {
   doc: PDFDocument;
@@ -86,8 +82,13 @@ export async function assemblePacket(
 
   let front = 0;
   const insert = () => doc.insertPage(front++, PAGE_SIZE);
-  const letter = options.letter !== false;
-  const coverPages = letter ? coverLetter(new PageWriter(insert, fonts), resolved) : 0;
+  const letter = options.coverLetter !== undefined;
+  let coverPages = 0;
+  if (options.coverLetter) {
+    const writer = new PageWriter(insert, fonts);
+    options.coverLetter(writer, resolved);
+    coverPages = writer.pages.length;
+  }
   const firstRows = letter ? INDEX_FIRST_PAGE_ROWS : SUMMARY_FIRST_PAGE_ROWS;
   const indexPages = indexPageCount(resolved.sources.length, firstRows);
   let next = coverPages + indexPages + 1;
@@ -118,58 +119,6 @@ export async function assemblePacket(
     totalPages: doc.getPageCount(),
   };
   return { doc, fonts, plan };
-}
-
-function coverLetter(w: PageWriter, resolved: ResolvedPacket): number {
-  const { request, sources } = resolved;
-  const { patient, recipient, appeal } = request;
-  w.paragraph(patient.name, { bold: true });
-  w.paragraph(`Date of birth: ${patient.dateOfBirth}`);
-  w.paragraph(new Date().toISOString().slice(0, 10));
-  w.space(8);
-  const to = [recipient.name, recipient.organisation, recipient.address].filter((line) => line.trim());
-  if (to.length > 0) w.paragraph(to.join('\n'));
-  w.space(8);
-  if (request.purpose === 'insurance-appeal') {
-    w.heading(`Appeal of a denied claim${appeal?.claimNumber ? ` (claim ${appeal.claimNumber})` : ''}`);
-    w.fields([
-      { label: 'Patient', value: patient.name },
-      { label: 'Date of birth', value: patient.dateOfBirth },
-      { label: 'Member ID', value: appeal?.memberId || '—' },
-      { label: 'Claim number', value: appeal?.claimNumber || '—' },
-      { label: 'Date(s) of service', value: appeal?.datesOfService || '—' },
-      { label: 'Date of the denial', value: appeal?.denialDate || '—' },
-    ]);
-    w.paragraph(`To ${recipient.name.trim() || 'whom it may concern'},`);
-    const statement = appeal?.statement.trim();
-    // The letter promises a statement only when there is one.
-    w.paragraph(
-      statement
-        ? 'I am appealing the denial of the claim above. Why the denial is wrong, in my own words, is below; the records that support it are enclosed.'
-        : 'I am appealing the denial of the claim above. The records that support my appeal are enclosed.',
-    );
-    if (statement) {
-      w.heading('Statement', 12);
-      w.paragraph(statement);
-    }
-  } else {
-    w.heading(COVER_HEADINGS[request.purpose]);
-    w.fields([
-      { label: 'Patient', value: patient.name },
-      { label: 'Date of birth', value: patient.dateOfBirth },
-    ]);
-    w.paragraph('The records listed below are enclosed.');
-  }
-  w.heading(`Enclosures (${sources.length})`, 12);
-  w.list(
-    sources.map((s) => `${s.title} — ${typeLabel(s.type)}${s.date ? `, ${s.date}` : ''}`),
-    true,
-  );
-  w.space(8);
-  w.paragraph('Sincerely,');
-  w.space(12);
-  w.paragraph(patient.name);
-  return w.pages.length;
 }
 
 /** Pages of the index: a header row on each page, then one row per document. */

@@ -1,26 +1,27 @@
 /**
- * The second-opinion packet from the vault: the chosen studies' DICOM files as they were received
- * (or de-identified), the chosen PDF reports, and a summary PDF of every chosen record (the appeal
- * packet's layout without the letter, stamped the same way), in the IHE PDI layout (`packet.ts`)
+ * A packet as a disc (any kind, most often a second opinion): the chosen studies' DICOM files as
+ * they were received (or de-identified), the chosen PDF reports, and a summary PDF of every chosen
+ * record (the PDF writer's layout without a letter, stamped the same way), in the IHE PDI layout (`folder.ts`)
  * as a folder or a stored zip, recorded in the disclosure log in the transaction that renames it
  * into place.
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { SecondOpinionJson } from '../../../../shared/cliOutput';
+import type { DiscPacketJson } from '../../../../shared/cliOutput';
 import type { PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { getDicomStudy } from '../../documents/dicomStudy';
+import { documentFileBlobs } from '../../documents/repository';
 import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
-import { assemblePacket } from '../appeal/assemble';
-import { finishPacketPdf } from '../appeal/finishPdf';
+import { assemblePacket } from '../pdf/assemble';
+import { finishPacketPdf } from '../pdf/finishPdf';
 import { recordDisclosure } from '../disclosureLog';
 import { checkPacketTarget } from '../packetTarget';
-import { resolvePacket, type ResolvedPacket } from '../packetPlan';
-import { writeSecondOpinionFolder, type PacketInstanceInput, type PacketWriteOptions } from './packet';
-import { writeSecondOpinionZip } from './zip';
+import { resolvePacket, type ResolvedPacket } from '../resolvePacket';
+import { writeDiscFolder, type PacketInstanceInput, type PacketWriteOptions } from './folder';
+import { writeDiscZip } from './zip';
 
-export interface SecondOpinionOptions {
+export interface DiscPacketOptions {
   /** The folder (or, with `zip`, the file) to create; it must not exist yet. */
   out: string;
   deidentify?: boolean;
@@ -32,18 +33,18 @@ export interface SecondOpinionOptions {
 }
 
 /** What was written; the CLI prints it as it is with `--json`. */
-export type SecondOpinionResult = SecondOpinionJson;
+export type DiscPacketResult = DiscPacketJson;
 
 export const SUMMARY_DEIDENTIFIED_WARNING =
   'No summary PDF was put on the disc: it names the patient on every page, and this packet is de-identified.';
 export const SUMMARY_NO_PATIENT_WARNING =
   "No summary PDF was put on the disc: it needs the patient's name and date of birth, which stamp its every page.";
 
-export async function writeSecondOpinionPacket(
+export async function writePacketDisc(
   vault: Vault,
   request: PacketRequest,
-  options: SecondOpinionOptions,
-): Promise<SecondOpinionResult> {
+  options: DiscPacketOptions,
+): Promise<DiscPacketResult> {
   const out = resolve(options.out);
   const { signal, onProgress } = options;
   // Refused before the slow part: the folder or zip is never written over.
@@ -62,13 +63,7 @@ export async function writeSecondOpinionPacket(
     if (source.dicom) {
       const study = await vault.db.read((q) => getDicomStudy(q, source.documentId));
       const positions = study.series.flatMap((series) => series.instances.map((instance) => instance.position));
-      const blobs = await vault.db.read((q) =>
-        q.all<{ position: number; blob_id: string }>(
-          'SELECT position, blob_id FROM document_files WHERE document_id = ?',
-          [source.documentId],
-        ),
-      );
-      const blobAt = new Map(blobs.map((row) => [row.position, row.blob_id]));
+      const blobAt = await vault.db.read((q) => documentFileBlobs(q, source.documentId));
       const files: PacketInstanceInput[] = [];
       for (const position of positions) {
         files.push({ bytes: await readBlob(vault, blobAt.get(position)!) });
@@ -117,7 +112,7 @@ export async function writeSecondOpinionPacket(
         disclosureId = await recordDisclosure(tx, {
           purpose: request.purpose,
           recipient: request.recipient,
-          packetKind: options.zip ? 'second-opinion-zip' : 'second-opinion-folder',
+          form: options.zip ? 'zip' : 'folder',
           documents: resolved.sources.map((source) => ({ documentId: source.documentId, sha256: source.sha256 })),
           note: options.deidentify ? 'DICOM de-identified (PS3.15 Basic Profile)' : undefined,
         });
@@ -135,8 +130,8 @@ export async function writeSecondOpinionPacket(
   };
   try {
     packet = options.zip
-      ? await writeSecondOpinionZip({ outFile: out, ...input })
-      : await writeSecondOpinionFolder({ outDir: out, ...input });
+      ? await writeDiscZip({ outFile: out, ...input })
+      : await writeDiscFolder({ outDir: out, ...input });
   } catch (error) {
     // The rename happened but the commit did not: the packet goes, as its record did.
     if (published) await rm(out, { recursive: true, force: true });
@@ -159,14 +154,13 @@ export async function writeSecondOpinionPacket(
   };
 }
 
-/** SUMMARY.PDF: every chosen record laid out as the appeal packet is, without the letter, stamped. */
+/** SUMMARY.PDF: every chosen record laid out as the PDF writer does, without a letter, stamped. */
 async function summary(
   vault: Vault,
   resolved: ResolvedPacket,
-  options: SecondOpinionOptions,
+  options: DiscPacketOptions,
 ): Promise<{ bytes: Buffer; pages: number }> {
   const { doc, fonts, plan } = await assemblePacket(vault, resolved, {
-    letter: false,
     signal: options.signal,
     onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, phase: 'summary' })),
   });

@@ -8,7 +8,7 @@ import {
   type PacketFile,
   type PacketInput,
   type PacketWriteOptions,
-} from './packet';
+} from './folder';
 
 /**
  * The packet as a zip: the same files under the same names, stored (not compressed — DICOM
@@ -97,7 +97,7 @@ export function zipParts(files: readonly PacketFile[], when = new Date()): { ent
   return { entries, trailer: [...central, end] };
 }
 
-export interface SecondOpinionZipOptions extends PacketInput, PacketWriteOptions {
+export interface DiscZipOptions extends PacketInput, PacketWriteOptions {
   /** The zip file to create; it must not exist yet. */
   outFile: string;
 }
@@ -106,7 +106,7 @@ export interface SecondOpinionZipOptions extends PacketInput, PacketWriteOptions
  * Writes the packet as a zip: to a temporary file beside `outFile`, synced, then renamed into
  * place (through `publish`, as the folder is).
  */
-export async function writeSecondOpinionZip(options: SecondOpinionZipOptions): Promise<Packet> {
+export async function writeDiscZip(options: DiscZipOptions): Promise<Packet> {
   const temporary = await stagingPathFor(options.outFile);
   const packet = await buildPacket(options);
   try {

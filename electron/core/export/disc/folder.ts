@@ -31,7 +31,7 @@ export interface PacketInput {
   /** Each study's instances; series are grouped from the files themselves. */
   studies: { instances: PacketInstanceInput[] }[];
   reports?: { name: string; bytes: Buffer }[];
-  /** DOCS/SUMMARY.PDF: the records laid out as the appeal packet is, without the letter. */
+  /** DOCS/SUMMARY.PDF: the records laid out as the PDF writer does, without a letter. */
   summaryPdf?: Buffer;
   /** Titles of the records that are only in the summary (neither DICOM nor PDF), named in README and INDEX. */
   inSummary?: string[];
@@ -258,7 +258,7 @@ export interface PacketWriteOptions {
   onFileWritten?: (filesDone: number, filesTotal: number) => void;
 }
 
-export interface SecondOpinionFolderOptions extends PacketInput, PacketWriteOptions {
+export interface DiscFolderOptions extends PacketInput, PacketWriteOptions {
   /** The folder to create; it must not exist yet. */
   outDir: string;
 }
@@ -268,7 +268,7 @@ export interface SecondOpinionFolderOptions extends PacketInput, PacketWriteOpti
  * stick may be pulled out as soon as it says done), then renames
  * it into place: `outDir` either does not exist or holds the whole packet.
  */
-export async function writeSecondOpinionFolder(options: SecondOpinionFolderOptions): Promise<Packet> {
+export async function writeDiscFolder(options: DiscFolderOptions): Promise<Packet> {
   const staging = await stagingPathFor(options.outDir);
   const packet = await buildPacket(options);
   try {

@@ -10,14 +10,12 @@ import {
   PSYCHOTHERAPY_EXCLUDED_WARNING,
   PSYCHOTHERAPY_INCLUDED_WARNING,
   type PacketExclusion,
-  type PacketPlan,
   type PacketRequest,
 } from '../../../shared/packets';
 import type { IsoDate, DicomStudySummary } from '../../../shared/documents';
-import { getDocument } from '../documents/repository';
+import { firstDocumentFile, getDocument } from '../documents/repository';
 import { MedvaultError } from '../errors';
 import type { Vault } from '../vault/Vault';
-import { assemblePacket } from './appeal/assemble';
 
 /** A document that goes into the packet, with what the writer needs to read it. */
 export interface PacketSource {
@@ -71,11 +69,7 @@ export async function resolvePacket(vault: Vault, request: PacketRequest): Promi
           continue;
         }
       }
-      const file = await q.get<{ blob_id: string; media_type: string; sha256: string }>(
-        `SELECT f.blob_id, f.media_type, b.sha256 FROM document_files f JOIN blobs b ON b.id = f.blob_id
-         WHERE f.document_id = ? ORDER BY f.position LIMIT 1`,
-        [document.id],
-      );
+      const file = await firstDocumentFile(q, document.id);
       if (!file) throw new MedvaultError('not-found', `The document ${document.id} has no file.`);
       sources.push({
         documentId: document.id,
@@ -84,8 +78,8 @@ export async function resolvePacket(vault: Vault, request: PacketRequest): Promi
         category: document.category,
         date: document.date,
         provider: document.provider,
-        mediaType: document.dicom ? 'application/dicom' : file.media_type,
-        blobId: file.blob_id,
+        mediaType: document.dicom ? 'application/dicom' : file.mediaType,
+        blobId: file.blobId,
         sha256: file.sha256,
         dicom: document.dicom ?? null,
       });
@@ -101,18 +95,4 @@ export async function resolvePacket(vault: Vault, request: PacketRequest): Promi
     throw new MedvaultError('invalid-argument', `Nothing is left to put in the packet. ${warnings.join(' ')}`);
   }
   return { request, sources, excluded, warnings };
-}
-
-/**
- * The page list shown before writing: the packet is laid out exactly as it will be written (same
- * code), and nothing is saved.
- */
-export async function planPacket(
-  vault: Vault,
-  request: PacketRequest,
-  options: { signal?: AbortSignal; letter?: boolean } = {},
-): Promise<PacketPlan> {
-  const resolved = await resolvePacket(vault, request);
-  const { plan } = await assemblePacket(vault, resolved, options);
-  return plan;
 }
