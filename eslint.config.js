@@ -120,6 +120,9 @@ export default defineConfig(
 function architecture() {
   const elements = [
     { type: 'shared', pattern: 'shared/**', partialMatch: false },
+    // A renderer feature is its folder; others reach it only through its index.
+    { type: 'feature', pattern: 'renderer/features/*', partialMatch: false, capture: ['feature'] },
+    { type: 'ui', pattern: 'renderer/{ui,lib,api,styles}/**', partialMatch: false },
     { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
     { type: 'cli', pattern: 'electron/core/cli/**', partialMatch: false },
     { type: 'service', pattern: 'electron/core/service/**', partialMatch: false },
@@ -152,7 +155,19 @@ function architecture() {
             default: 'disallow',
             policies: [
               may('shared', ['shared']),
-              may('renderer', ['renderer', 'shared']),
+              may('renderer', ['renderer', 'feature', 'ui', 'shared']),
+              may('ui', ['ui', 'shared']),
+              may('feature', ['ui', 'shared']),
+              {
+                from: { element: { type: 'feature' } },
+                allow: {
+                  to: { element: { type: 'feature', captured: { feature: '{{ from.captured.feature }}' } } },
+                },
+              },
+              {
+                from: { element: { type: 'feature' } },
+                allow: { to: { element: { type: 'feature', fileInternalPath: 'index.{ts,tsx}' } } },
+              },
               may('kernel', ['kernel', 'shared']),
               may('base', ['base', 'kernel', 'shared']),
               may('io', ['io', 'base', 'kernel', 'shared']),

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { ApiProvider, createTransport } from './api';
-import { AppShell } from './features/shell/AppShell';
+import { AppShell } from './features/shell';
 import './styles/base.css';
 import './features/shell/shell.css';
 

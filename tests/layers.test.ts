@@ -49,6 +49,14 @@ describe('the layers, as the lint enforces them', () => {
       'no-restricted-imports',
     ],
     ['electron/core/vault/probe.ts', "import { app as x } from 'electron';", 'no-restricted-imports'],
+    // A renderer feature reaches another only through its index; shared widgets never reach a feature.
+    [
+      'renderer/features/packet/probe.ts',
+      "import { Toolbar as x } from '../search/Toolbar';",
+      'boundaries/dependencies',
+    ],
+    ['renderer/ui/probe.ts', "import { Library as x } from '../features/library';", 'boundaries/dependencies'],
+    ['renderer/lib/probe.ts', "import { useImport as x } from '../features/import';", 'boundaries/dependencies'],
   ])('%s: %s is refused', async (file, code, rule) => {
     const found = await problems(file, code);
     expect(
@@ -64,6 +72,9 @@ describe('the layers, as the lint enforces them', () => {
     ['electron/core/export/probe.ts', "import { getDocument as x } from '../documents/repository';"],
     ['electron/server/probe.ts', "import { dispatch as x } from '../core/service/dispatch';"],
     ['renderer/probe.ts', "import { isIsoDate as x } from '../shared/documents';"],
+    ['renderer/features/packet/probe.ts', "import { Toolbar as x } from '../search';"],
+    ['renderer/features/packet/probe.ts', "import { toRequest as x } from './packetDraft';"],
+    ['renderer/features/library/probe.ts', "import { EmptyState as x } from '../../ui/EmptyState';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
   });

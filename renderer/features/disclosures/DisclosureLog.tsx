@@ -3,7 +3,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { FullWindow } from '../../ui/FullWindow';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
-import { EmptyState } from '../library/EmptyState';
+import { EmptyState } from '../../ui/EmptyState';
 import { DisclosureTable } from './DisclosureTable';
 import { SaveCsvDialog } from './SaveCsvDialog';
 import { useDisclosures } from './useDisclosures';

@@ -4,9 +4,8 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
-import { FolderBrowser } from '../import/FolderBrowser';
+import { FolderBrowser } from '../../ui/FolderBrowser';
 import { csvNameProblem, defaultCsvName } from './disclosureFormat';
-import '../import/import.css';
 
 /**
  * "Save as CSV…": a folder on this computer and a file name; the core writes the whole log there

@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
-import { PdfViewer } from '../pdf/PdfViewer';
-import { openPdf } from './pdf';
+import { openPdf } from '../../ui/pdfJs';
+import { PdfViewer } from '../pdf';
 
 /** Set each time the preview has drawn page 1 (`npm run bench`). */
 export const PREVIEW_PAGE_MARK = 'medvault:pdf-preview-page';

@@ -1,8 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { FullWindow } from '../../ui/FullWindow';
-import { imageZoom, type Size } from '../pdf/viewerMath';
-import { ZoomControls } from '../pdf/ZoomControls';
-import '../pdf/pdfViewer.css';
+import { ZoomControls, imageZoom, type Size } from '../pdf';
 import './imageViewer.css';
 
 /** A scan or photo over the whole window: fit, 100 %, zoom in and out, panned by scrolling. */

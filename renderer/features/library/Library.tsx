@@ -7,18 +7,14 @@ import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
-import { DisclosureLog } from '../disclosures/DisclosureLog';
-import { DocumentPanel } from '../document/DocumentPanel';
-import { DropOverlay } from '../import/DropOverlay';
-import { ImportDialog } from '../import/ImportDialog';
-import { useImport } from '../import/useImport';
-import { PacketBuilder } from '../packet/PacketBuilder';
+import { DisclosureLog } from '../disclosures';
+import { DocumentPanel } from '../document';
+import { DropOverlay, ImportDialog, useImport } from '../import';
+import { PacketBuilder } from '../packet';
 import { DocumentTable } from './DocumentTable';
-import { EmptyState } from './EmptyState';
-import { clearToolbarFilters, hasToolbarFilters, withCategory, withNeedsReview } from './filters';
+import { EmptyState } from '../../ui/EmptyState';
+import { Toolbar, clearToolbarFilters, hasToolbarFilters, useLibrary, withCategory, withNeedsReview } from '../search';
 import { Sidebar } from './Sidebar';
-import { Toolbar } from './Toolbar';
-import { useLibrary } from './useLibrary';
 import './library.css';
 
 export function Library({

@@ -5,9 +5,7 @@ import { formatIsoDate, plural, recordTypeLabel } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
-import { clearToolbarFilters } from '../library/filters';
-import { Toolbar } from '../library/Toolbar';
-import { useLibrary } from '../library/useLibrary';
+import { Toolbar, clearToolbarFilters, useLibrary } from '../search';
 
 /**
  * The library's search and filters, to find documents for the packet: tick them one by one, or

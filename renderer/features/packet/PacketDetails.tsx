@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { PacketForm } from '../../../shared/api';
 import { PACKET_KINDS } from '../../../shared/packetKinds';
-import { FolderBrowser } from '../import/FolderBrowser';
+import { FolderBrowser } from '../../ui/FolderBrowser';
 import { hasStudy, targetName, type PacketDraft } from './packetDraft';
 import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 

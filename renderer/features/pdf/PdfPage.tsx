@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist';
-import { loadPdfJs } from '../document/pdf';
+import { loadPdfJs } from '../../ui/pdfJs';
 import { measurerFor, type PageTextCache } from './pageText';
 import { segmentQuad, type PageHit } from './textSearch';
 import { CSS_UNITS, outputScale } from './viewerMath';

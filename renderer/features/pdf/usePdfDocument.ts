@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
-import { openPdf } from '../document/pdf';
+import { openPdf } from '../../ui/pdfJs';
 
 export const PDF_OPEN_ERROR = 'This PDF cannot be shown. It may be damaged or protected with a password.';
 

@@ -1,11 +1,10 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ApiResult, ImportRequest } from '../../../shared/api';
-import { useApi, useTransport, type DroppedItems } from '../../api';
+import { useApi, useTransport, type DroppedItems, type UploadProgress } from '../../api';
 import { plural } from '../../lib/format';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon, type IconName } from '../../ui/Icon';
 import { Modal } from '../../ui/Modal';
-import type { ImportController } from '../import/useImport';
 import { isPageImage, movePage, scanRequest, turnPage, type PageItem } from './scanPages';
 import './scan.css';
 import { MAX_TITLE_LENGTH } from '../../../shared/limits';
@@ -58,6 +57,22 @@ function useThumbnailCleanup(pages: readonly PageItem[]): void {
 }
 
 /**
+ * What the step needs of the import it is part of (the import feature's controller is one): to
+ * start an import of what it prepared, to close the dialog, and the files dropped meanwhile.
+ */
+export interface ScanImport {
+  importPrepared(
+    prepare: (options: {
+      signal: AbortSignal;
+      onProgress: (progress: UploadProgress) => void;
+    }) => Promise<ApiResult<ImportRequest>>,
+  ): Promise<void>;
+  close(): void;
+  /** Files dropped on the window go to `target` while it is set, instead of starting an import. */
+  setDropTarget(target: ((drop: DroppedItems) => void) | null): void;
+}
+
+/**
  * "Scanned paper records": the pages of one paper document, put in order and turned upright by
  * the patient (or left to turn themselves), become one PDF whose text is read for search.
  * Pages come from picked or dropped images, or from the scanner where there is one.
@@ -67,7 +82,7 @@ export function ScanPagesStep({
   error,
   sourcePicker,
 }: {
-  controller: ImportController;
+  controller: ScanImport;
   error: string | null;
   sourcePicker: ReactNode;
 }) {

@@ -2,11 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { VaultStatus } from '../../../shared/api';
 import { useApi, useApiEvent, useVaultLockedErrors } from '../../api';
 import { Spinner } from '../../ui/Spinner';
-import { Library } from '../library/Library';
-import { CreateVault } from '../vault/CreateVault';
-import { RecoveryKey } from '../vault/RecoveryKey';
-import { Unlock } from '../vault/Unlock';
-import { VaultScreen } from '../vault/VaultScreen';
+import { Library } from '../library';
+import { CreateVault, RecoveryKey, Unlock, VaultScreen } from '../vault';
 import { useIdleLock } from './useIdleLock';
 
 type Phase =

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Icon, type IconName } from '../../ui/Icon';
+import { Icon, type IconName } from './Icon';
+import './emptyState.css';
 
 export function EmptyState({
   icon,

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { FolderEntry, FolderListing } from '../../../shared/api';
-import { useApi } from '../../api';
-import { formatBytes } from '../../lib/format';
-import { ErrorNote } from '../../ui/ErrorNote';
-import { Icon } from '../../ui/Icon';
-import { Spinner } from '../../ui/Spinner';
+import type { FolderEntry, FolderListing } from '../../shared/api';
+import { useApi } from '../api';
+import { formatBytes } from '../lib/format';
+import { ErrorNote } from './ErrorNote';
+import { Icon } from './Icon';
+import { Spinner } from './Spinner';
+import './folderBrowser.css';
 
 const NOTHING_SELECTED = new Map<string, FolderEntry>();
 

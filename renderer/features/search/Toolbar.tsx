@@ -4,6 +4,7 @@ import { Icon } from '../../ui/Icon';
 import { RecordTypeSelect } from '../../ui/RecordTypeSelect';
 import { Spinner } from '../../ui/Spinner';
 import { hasToolbarFilters, withType, type LibraryFilters } from './filters';
+import './search.css';
 
 export function Toolbar({
   filters,

@@ -1,0 +1,2 @@
+/** One document's panel: its preview, details, tags and suggestions. */
+export { DocumentPanel } from './DocumentPanel';

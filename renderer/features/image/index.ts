@@ -1,0 +1,2 @@
+/** Photos and scans: the preview and the zoomable viewer. */
+export { ImagePreview } from './ImagePreview';

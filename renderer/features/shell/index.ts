@@ -1,0 +1,2 @@
+/** The window's frame: which screen shows (create, unlock, library), and the idle lock. */
+export { AppShell } from './AppShell';
