@@ -128,7 +128,7 @@ function architecture() {
     { type: 'service', pattern: 'electron/core/service/**', partialMatch: false },
     { type: 'usecases', pattern: 'electron/core/usecases/**', partialMatch: false },
     { type: 'io', pattern: 'electron/core/{import,export,backup,readable,imaging}/**', partialMatch: false },
-    { type: 'base', pattern: 'electron/core/{crypto,db,vault,documents,classify}/**', partialMatch: false },
+    { type: 'base', pattern: 'electron/core/{crypto,db,vault,documents,classify,fhir}/**', partialMatch: false },
     { type: 'kernel', pattern: 'electron/core' },
     { type: 'server', pattern: 'electron/server/**', partialMatch: false },
     { type: 'main', pattern: 'electron/main/**', partialMatch: false },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../shared/api';
 import type { ReadableBlock, ReadableDocument } from '../shared/readable';
-import { FhirReadError, formatMoney, readableFhir } from '../electron/core/readable/readableFhir';
+import { FhirReadError, formatMoney, readableFhir } from '../electron/core/readable/fhir';
 import { MedvaultService } from '../electron/core/service/MedvaultService';
 import { dispatch } from '../electron/core/service/dispatch';
 import { amount, carinEob, claim, claimsBundle, coverage } from './support/fhirFixtures';
@@ -353,6 +353,26 @@ describe('FHIR as a page', () => {
   it('refuses what is not FHIR JSON with a reason', () => {
     expect(() => readableFhir(Buffer.from('{"resourceType": "Bundle", '))).toThrow(FhirReadError);
     expect(() => readableFhir(Buffer.from('{"hello": 1}'))).toThrow('The JSON file is not a FHIR resource.');
+    expect(() => readableFhir(Buffer.from('{"resourceType": "Patient"}\n[1]\n'))).toThrow(
+      'A line of the NDJSON file is not a FHIR resource.',
+    );
+    expect(() => readableFhir(Buffer.from('\n\n'))).toThrow('The FHIR file is empty.');
+  });
+
+  it("reads with the importer's limits: a file nested past 100 levels is refused, not walked", () => {
+    // The importer's reader (fhir/fhirJson.ts) is the page's too: the same refusal, in the same words.
+    let nested: unknown = { resourceType: 'Observation' };
+    for (let level = 0; level < 150; level++) nested = { extension: [nested] };
+    const deep = Buffer.from(JSON.stringify({ resourceType: 'Observation', note: nested }));
+    expect(() => readableFhir(deep)).toThrow(
+      'The FHIR file nests deeper than 100 levels, which no real record does; it was not read.',
+    );
+    // Just inside the limit it is a page (its values cut at the page's own depth).
+    let shallow: unknown = 'deep value';
+    for (let level = 0; level < 40; level++) shallow = { extension: shallow };
+    expect(readableFhir(Buffer.from(JSON.stringify({ resourceType: 'Observation', note: shallow }))).title).toBe(
+      'Observation',
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import type { ReadableDocument } from '../../../shared/readable';
 import { MedvaultError } from '../errors';
 import { CcdaReadError } from '../import/ccda/parseCcda';
 import { readableCcda } from './readableCcda';
-import { FhirReadError, readableFhir } from './readableFhir';
+import { FhirReadError, readableFhir } from './fhir';
 
 /** Media types the app can lay out as a page, each with its reader. */
 const READERS = new Map<string, (bytes: Buffer) => ReadableDocument>([

@@ -5,12 +5,11 @@ import { LOINC_DOCUMENT_TYPES } from '../ccda/documentTypes';
 import { titleFromFileName } from '../files/suggest';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type Importer } from '../types';
-import { FHIR_LIMITS, parseFhirJson, tooLarge, tooManyResources } from './fhirJson';
+import { FHIR_LIMITS, FhirReadError, readFhirFile, tooLarge } from '../../fhir/fhirJson';
+import { arr, codings, obj, str, type FhirObject } from '../../fhir/fhirValues';
 import { partOf } from '../fileInMemory';
 
 const FHIR_MEDIA_TYPE = 'application/fhir+json';
-
-type Resource = Record<string, unknown> & { resourceType?: unknown };
 
 /** A FHIR resource or Bundle (JSON), or a bulk-export NDJSON file, judged from its start. */
 export function looksLikeFhir(file: FoundFile, head: Buffer): boolean {
@@ -49,7 +48,7 @@ export class FhirImporter implements Importer {
     // Everything is read and checked before anything is stored: the file lands whole or fails.
     const documents = resources
       .map((resource) => ({ resource, derived: derive(resource) }))
-      .filter((item): item is { resource: Resource; derived: Derived } => item.derived !== null)
+      .filter((item): item is { resource: FhirObject; derived: Derived } => item.derived !== null)
       .map(({ resource, derived }) => ({
         resource,
         derived,
@@ -117,58 +116,43 @@ const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
  * A Patient's name (the official one, else the first) and record number (an identifier typed MR,
  * else the first that is not a Social Security number).
  */
-function patientIdentity(patient: Resource): [string | null, string | null] {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const p = patient as any;
-  const names: { use?: string; text?: string; given?: unknown[]; family?: unknown }[] = Array.isArray(p.name)
-    ? p.name
-    : [];
-  const name = names.find((n) => n?.use === 'official') ?? names[0];
-  const parts = [...(Array.isArray(name?.given) ? name.given : []), name?.family].filter(
-    (part): part is string => typeof part === 'string' && part.trim() !== '',
-  );
-  const fullName = parts.join(' ').trim() || (typeof name?.text === 'string' ? name.text.trim() : '') || null;
-  const identifiers: { system?: string; value?: unknown; type?: { coding?: { code?: string }[] } }[] = Array.isArray(
-    p.identifier,
-  )
-    ? p.identifier
-    : [];
-  const usable = identifiers.filter(
-    (id) => typeof id?.value === 'string' && id.value.trim() && id.system !== SSN_SYSTEM,
-  );
-  const record = usable.find((id) => id.type?.coding?.some((coding) => coding?.code === 'MR')) ?? usable[0];
-  return [fullName, record ? String(record.value).trim() : null];
+function patientIdentity(patient: FhirObject): [string | null, string | null] {
+  const names = arr(patient.name);
+  const name = names.find((n) => n.use === 'official') ?? names[0];
+  const given = Array.isArray(name?.given) ? name.given : [];
+  const parts = [...given, name?.family].map(str).filter((part): part is string => part !== null);
+  const fullName = parts.join(' ').trim() || str(name?.text);
+  const usable = arr(patient.identifier).filter((id) => str(id.value) && id.system !== SSN_SYSTEM);
+  const record = usable.find((id) => codings(id.type).some((coding) => coding.code === 'MR')) ?? usable[0];
+  return [fullName, record ? str(record.value) : null];
 }
 
-function parseResources(bytes: Buffer, path: string): Resource[] {
-  const values = parseFhirJson(bytes.toString('utf8'), /\.ndjson$/i.test(path));
-  const resources: Resource[] = [];
-  for (const value of values) {
-    const resource = value as Resource;
-    if (!resource || typeof resource !== 'object' || typeof resource.resourceType !== 'string') {
-      throw new UnreadableFileError('The JSON file is not a FHIR resource.');
-    }
-    if (resource.resourceType === 'Bundle') {
-      for (const entry of (resource.entry as { resource?: Resource }[] | undefined) ?? []) {
-        if (entry?.resource && typeof entry.resource.resourceType === 'string') resources.push(entry.resource);
-      }
-    } else resources.push(resource);
-    const many = tooManyResources(resources.length);
-    if (many) throw new UnreadableFileError(many);
+function parseResources(bytes: Buffer, path: string): FhirObject[] {
+  try {
+    return readFhirFile(bytes, /\.ndjson$/i.test(path)).resources;
+  } catch (error) {
+    if (error instanceof FhirReadError) throw new UnreadableFileError(error.reason);
+    throw error;
   }
-  return resources;
 }
 
 interface Attachment {
-  contentType?: string;
-  data?: string;
-  url?: string;
-  title?: string;
+  contentType: string | null;
+  /** Base64, when the content came inline (checked when decoded). */
+  data?: unknown;
+  url: string | null;
+  title: string | null;
 }
 
-interface Total {
-  category?: { text?: string };
-  amount?: { value?: number; currency?: string };
+function attachmentOf(value: unknown): Attachment | null {
+  const attachment = obj(value);
+  if (!attachment) return null;
+  return {
+    contentType: str(attachment.contentType),
+    data: attachment.data,
+    url: str(attachment.url),
+    title: str(attachment.title),
+  };
 }
 
 interface Derived {
@@ -177,29 +161,34 @@ interface Derived {
   text: string;
 }
 
+/** The `display` of a reference, as the sender wrote it. */
+function display(value: unknown): string | null {
+  return str(obj(value)?.display);
+}
+
 /** The document a resource stands for, if it is one of the record kinds the patient keeps. */
-function derive(resource: Resource): Derived | null {
-  // FHIR resources are read field by field, each optional: a loose shape, checked where used.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const r = resource as Record<string, any>;
-  switch (resource.resourceType) {
+function derive(r: FhirObject): Derived | null {
+  switch (r.resourceType) {
     case 'DocumentReference': {
-      const attachment: Attachment | null = r.content?.[0]?.attachment ?? null;
+      const attachment = attachmentOf(obj(arr(r.content)[0])?.attachment);
       const type = loincType(r.type) ?? 'other-record';
+      const start = str(obj(obj(r.context)?.period)?.start);
+      const custodian = display(r.custodian);
       return {
         suggestion: {
-          title: r.description ?? attachment?.title ?? r.type?.text ?? codingDisplay(r.type) ?? 'Document',
+          title:
+            str(r.description) ?? attachment?.title ?? str(obj(r.type)?.text) ?? codingDisplay(r.type) ?? 'Document',
           type,
-          date: isoDay(r.context?.period?.start ?? r.date),
-          provider: r.custodian?.display ?? r.author?.[0]?.display ?? null,
+          date: isoDay(start ?? r.date),
+          provider: custodian ?? display(arr(r.author)[0]),
           basis: fhirBasis(
             loincType(r.type) ? `FHIR DocumentReference, LOINC ${loincCode(r.type)}` : null,
-            r.context?.period?.start ? 'DocumentReference context period' : 'DocumentReference date',
-            r.custodian?.display ? 'DocumentReference custodian' : 'DocumentReference author',
+            start ? 'DocumentReference context period' : 'DocumentReference date',
+            custodian ? 'DocumentReference custodian' : 'DocumentReference author',
           ),
         },
         attachment,
-        text: [r.description, r.type?.text].filter(Boolean).join('\n'),
+        text: [str(r.description), str(obj(r.type)?.text)].filter(Boolean).join('\n'),
       };
     }
     case 'DiagnosticReport': {
@@ -211,74 +200,76 @@ function derive(resource: Resource): Derived | null {
           : /"(PAT|SP|pathology)"/i.test(categories)
             ? 'pathology-report'
             : (loincType(r.code) ?? 'lab-result');
+      const effective = r.effectiveDateTime ?? obj(r.effectivePeriod)?.start;
       return {
         suggestion: {
-          title: r.code?.text ?? codingDisplay(r.code) ?? 'Diagnostic report',
+          title: str(obj(r.code)?.text) ?? codingDisplay(r.code) ?? 'Diagnostic report',
           type,
-          date: isoDay(r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.issued),
-          provider: r.performer?.[0]?.display ?? null,
+          date: isoDay(effective ?? r.issued),
+          provider: display(arr(r.performer)[0]),
           basis: fhirBasis(
             'FHIR DiagnosticReport category',
             r.effectiveDateTime || r.effectivePeriod ? 'DiagnosticReport effective date' : 'DiagnosticReport issued',
             'DiagnosticReport performer',
           ),
         },
-        attachment: r.presentedForm?.[0] ?? null,
-        text: [r.conclusion, r.code?.text].filter(Boolean).join('\n'),
+        attachment: attachmentOf(arr(r.presentedForm)[0]),
+        text: [str(r.conclusion), str(obj(r.code)?.text)].filter(Boolean).join('\n'),
       };
     }
     case 'ExplanationOfBenefit': {
-      const provider = r.provider?.display ?? r.facility?.display ?? null;
-      const totals = (r.total ?? [])
-        .map(
-          (t: Total) =>
-            `${codingDisplay(t.category) ?? t.category?.text ?? 'total'}: ${t.amount?.value ?? '?'} ${t.amount?.currency ?? ''}`,
-        )
+      const provider = display(r.provider) ?? display(r.facility);
+      const totals = arr(r.total)
+        .map((total) => {
+          const category = obj(total.category);
+          const amount = obj(total.amount);
+          return `${codingDisplay(category) ?? str(category?.text) ?? 'total'}: ${str(amount?.value) ?? '?'} ${str(amount?.currency) ?? ''}`;
+        })
         .join('; ');
+      const billed = obj(r.billablePeriod)?.start;
       return {
         suggestion: {
           title: `Explanation of benefits${provider ? ` — ${provider}` : ''}`,
           type: 'explanation-of-benefits',
-          date: isoDay(r.billablePeriod?.start ?? r.created),
-          provider: r.insurer?.display ?? null,
-          basis: fhirBasis(
-            'FHIR ExplanationOfBenefit',
-            r.billablePeriod?.start ? 'EOB billable period' : 'EOB created',
-            'EOB insurer',
-          ),
+          date: isoDay(billed ?? r.created),
+          provider: display(r.insurer),
+          basis: fhirBasis('FHIR ExplanationOfBenefit', billed ? 'EOB billable period' : 'EOB created', 'EOB insurer'),
         },
         attachment: null,
-        text: ['Explanation of benefits', provider, r.insurer?.display, r.outcome, totals].filter(Boolean).join('\n'),
+        text: ['Explanation of benefits', provider, display(r.insurer), str(r.outcome), totals]
+          .filter(Boolean)
+          .join('\n'),
       };
     }
-    case 'Claim':
+    case 'Claim': {
+      const provider = display(r.provider);
+      const billed = obj(r.billablePeriod)?.start;
       return {
         suggestion: {
-          title: `Claim${r.provider?.display ? ` — ${r.provider.display}` : ''}`,
+          title: `Claim${provider ? ` — ${provider}` : ''}`,
           type: 'claim',
-          date: isoDay(r.billablePeriod?.start ?? r.created),
-          provider: r.insurer?.display ?? null,
-          basis: fhirBasis(
-            'FHIR Claim',
-            r.billablePeriod?.start ? 'Claim billable period' : 'Claim created',
-            'Claim insurer',
-          ),
+          date: isoDay(billed ?? r.created),
+          provider: display(r.insurer),
+          basis: fhirBasis('FHIR Claim', billed ? 'Claim billable period' : 'Claim created', 'Claim insurer'),
         },
         attachment: null,
-        text: ['Claim', r.provider?.display, r.insurer?.display].filter(Boolean).join('\n'),
+        text: ['Claim', provider, display(r.insurer)].filter(Boolean).join('\n'),
       };
-    case 'Coverage':
+    }
+    case 'Coverage': {
+      const payor = display(arr(r.payor)[0]);
       return {
         suggestion: {
-          title: `Coverage${r.payor?.[0]?.display ? ` — ${r.payor[0].display}` : ''}`,
+          title: `Coverage${payor ? ` — ${payor}` : ''}`,
           type: 'coverage-document',
-          date: isoDay(r.period?.start),
-          provider: r.payor?.[0]?.display ?? null,
+          date: isoDay(obj(r.period)?.start),
+          provider: payor,
           basis: fhirBasis('FHIR Coverage', 'Coverage period start', 'Coverage payor'),
         },
         attachment: null,
-        text: ['Coverage', r.payor?.[0]?.display, r.subscriberId].filter(Boolean).join('\n'),
+        text: ['Coverage', payor, str(r.subscriberId)].filter(Boolean).join('\n'),
       };
+    }
     default:
       return null;
   }
@@ -296,25 +287,28 @@ function fhirBasis(type: string | null, date: string, provider: string): Suggest
   };
 }
 
+function loincCodings(concept: unknown): FhirObject[] {
+  return codings(concept).filter((coding) => coding.system === 'http://loinc.org' && str(coding.code));
+}
+
 function loincCode(concept: unknown): string | null {
-  const codings = (concept as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
-  return codings.find((coding) => coding.system === 'http://loinc.org' && coding.code)?.code ?? null;
+  return str(loincCodings(concept)[0]?.code);
 }
 
 function loincType(concept: unknown): DesignatedRecordSetType | null {
-  const codings = ((concept as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? []).filter(
-    (coding) => coding.system === 'http://loinc.org' && coding.code,
-  );
-  for (const coding of codings) {
-    const mapped = LOINC_DOCUMENT_TYPES[coding.code!];
+  for (const coding of loincCodings(concept)) {
+    const mapped = LOINC_DOCUMENT_TYPES[str(coding.code)!];
     if (mapped) return mapped.type;
   }
   return null;
 }
 
 function codingDisplay(concept: unknown): string | null {
-  const coding = (concept as { coding?: { display?: string }[] } | undefined)?.coding?.find((c) => c.display);
-  return coding?.display ?? null;
+  return (
+    codings(concept)
+      .map((coding) => str(coding.display))
+      .find(Boolean) ?? null
+  );
 }
 
 function isoDay(value: unknown): string | null {
@@ -322,15 +316,15 @@ function isoDay(value: unknown): string | null {
   return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
 }
 
-function decodeBase64(data: string, path: string): Buffer {
-  const cleaned = data.replace(/\s+/g, '');
+function decodeBase64(data: unknown, path: string): Buffer {
+  const cleaned = typeof data === 'string' ? data.replace(/\s+/g, '') : '-';
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned) || cleaned.length % 4 !== 0) {
     throw new UnreadableFileError(`An attachment in ${titleFromFileName(path)} is not valid base64.`);
   }
   return Buffer.from(cleaned, 'base64');
 }
 
-function describeCounts(resources: Resource[]): string {
+function describeCounts(resources: FhirObject[]): string {
   const counts = new Map<string, number>();
   for (const resource of resources)
     counts.set(String(resource.resourceType), (counts.get(String(resource.resourceType)) ?? 0) + 1);
