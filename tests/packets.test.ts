@@ -17,7 +17,7 @@ import type { DisclosureRecord, PacketPlan } from '../shared/packets';
 import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
 import { planPacket, writePdfPacket } from '../electron/core/usecases/packets';
 import { packetKind } from '../electron/core/export/kinds';
-import { listDisclosures } from '../electron/core/export/disclosureLog';
+import { listDisclosures } from '../electron/core/db/disclosures';
 import { assemblePacket } from '../electron/core/export/pdf/assemble';
 import { resolvePacket } from '../electron/core/export/resolvePacket';
 import { Vault } from '../electron/core/vault/Vault';

@@ -12,7 +12,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
 import type { PacketProgress, PacketRequest } from '../shared/packets';
-import { listDisclosures } from '../electron/core/export/disclosureLog';
+import { listDisclosures } from '../electron/core/db/disclosures';
 import {
   SUMMARY_DEIDENTIFIED_WARNING,
   SUMMARY_NO_PATIENT_WARNING,

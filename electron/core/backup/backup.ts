@@ -3,6 +3,8 @@ import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import { deriveVaultKeys } from '../crypto/keys';
 import { MedvaultError, describeIoError } from '../errors';
+import { countDocuments } from '../documents/repository';
+import { allBlobIds } from '../vault/blobRows';
 import { syncDirectory } from '../vault/blobStore';
 import { parseKeyFile, unlockKeyFile, writeKeyFile, type Credential, type KeyFile } from '../vault/keyFile';
 import { BLOB_DIR, DATABASE_FILE, Vault } from '../vault/Vault';
@@ -45,9 +47,7 @@ export async function backupVault(vault: Vault, outPath: string): Promise<Backup
   // rewritten, and the ones listed are pinned so an edit meanwhile cannot delete them.
   const { blobIds, documents } = await vault.db.read(async (q) => {
     await q.run('VACUUM INTO ?', [snapshotPath]);
-    const rows = await q.all<{ id: string }>('SELECT id FROM blobs ORDER BY id');
-    const count = await q.get<{ n: number }>('SELECT count(*) AS n FROM documents');
-    return { blobIds: rows.map((row) => row.id), documents: count!.n };
+    return { blobIds: await allBlobIds(q), documents: await countDocuments(q) };
   });
   vault.blobs.pin(blobIds);
   let out: FileHandle | undefined;

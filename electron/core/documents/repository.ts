@@ -627,3 +627,27 @@ export async function documentFileBlobs(q: Queryable, documentId: string): Promi
   );
   return new Map(rows.map((row) => [row.position, row.blob_id]));
 }
+
+export async function countDocuments(q: Queryable): Promise<number> {
+  return (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents'))!.n;
+}
+
+/** Adds files after the document's last, in order (a study's new instances); returns nothing. */
+export async function appendDocumentFiles(
+  tx: Queryable,
+  documentId: string,
+  files: readonly { blobId: string; originalPath: string; mediaType: string }[],
+  runId: string,
+): Promise<void> {
+  const last = await tx.get<{ next: number }>(
+    'SELECT coalesce(max(position), -1) + 1 AS next FROM document_files WHERE document_id = ?',
+    [documentId],
+  );
+  let position = last!.next;
+  await insertRows(
+    tx,
+    'document_files',
+    ['document_id', 'position', 'blob_id', 'original_path', 'media_type', 'import_run_id'],
+    files.map((file) => [documentId, position++, file.blobId, file.originalPath, file.mediaType, runId]),
+  );
+}

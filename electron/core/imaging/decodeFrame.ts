@@ -7,7 +7,6 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import { sniffDicom } from '../import/dicom/parseDicom';
 import { decodeJpegLossless, decodeWithWasm, type CodecFrame } from './codecs';
-import type { Palette } from './render';
 import { decodeRle } from './rle';
 
 export const TS = {
@@ -34,6 +33,15 @@ export const MAX_DIMENSION = 16384;
 export const MAX_FRAME_PIXELS = 64 * 1024 * 1024;
 export const MAX_FRAMES = 10000;
 export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+
+/** A PALETTE COLOR image's lookup tables, as the file gives them (PS3.3 C.7.6.3.1.5). */
+export interface Palette {
+  /** Red, green and blue descriptors: [entries (0 means 65536), first mapped value, bits per entry]. */
+  descriptor: [number, number, number];
+  red: Uint16Array;
+  green: Uint16Array;
+  blue: Uint16Array;
+}
 
 export interface DecodedFrame {
   rows: number;

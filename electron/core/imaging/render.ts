@@ -4,7 +4,7 @@
  * MONOCHROME1 inverted, and colour (RGB, YBR_FULL, YBR_FULL_422, PALETTE COLOR) turned into RGB.
  * Pure functions: no I/O.
  */
-import type { DecodedFrame } from './decodeFrame';
+import type { DecodedFrame, Palette } from './decodeFrame';
 
 export interface Window {
   center: number;
@@ -148,14 +148,6 @@ function colourToRgb(frame: DecodedFrame): Uint8Array {
     out[i * 3 + 2] = bl;
   }
   return out;
-}
-
-export interface Palette {
-  /** Red, green and blue descriptors: [entries (0 means 65536), first mapped value, bits per entry]. */
-  descriptor: [number, number, number];
-  red: Uint16Array;
-  green: Uint16Array;
-  blue: Uint16Array;
 }
 
 /** One stored value through the palette (PS3.3 C.7.6.3.1.5): below the first mapped value the first entry, above the last the last. */

@@ -4,7 +4,18 @@ import type { ImportFailure } from '../../../shared/imports';
 import type { Queryable } from '../db/Database';
 import type { NewDocument, DocumentSuggestion } from '../documents/repository';
 import type { WrittenBlob } from '../vault/blobStore';
-import type { ScanRequest } from './scan/ScanImporter';
+
+/** A scanned paper document asked for in an import: its pages, in order, become one PDF (`scan/`). */
+export interface ScanRequest {
+  title?: string;
+  pages: ScanPageSource[];
+}
+
+/** One page image of a scan, and the clockwise turn that makes it upright (none: turned by itself). */
+export interface ScanPageSource {
+  file: FoundFile;
+  rotate?: 0 | 90 | 180 | 270;
+}
 
 /** A file found under the paths given to an import. */
 export interface FoundFile {

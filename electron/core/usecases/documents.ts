@@ -15,7 +15,7 @@ import {
 } from '../documents/repository';
 import { hasReadableView, readableView } from '../readable/readableDocument';
 import { MedvaultError } from '../errors';
-import { countPendingText } from '../import/recognition/recognizeText';
+import { countPendingText } from '../documents/textRecognition';
 import type { Vault } from '../vault/Vault';
 
 export interface DocumentFileSource {

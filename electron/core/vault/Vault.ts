@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DocumentDetails, DocumentEdit, DocumentFilter, VaultDocument } from '../../../shared/documents';
 import { deriveVaultKeys, type VaultKeys } from '../crypto/keys';
 import { Database } from '../db/Database';
+import { endImportRun, runningImportRuns } from '../db/importRuns';
 import { migrate } from '../db/migrate';
 import {
   countByCategory,
@@ -11,9 +12,10 @@ import {
   getDocument,
   listDocuments,
   type CategoryCount,
+  countDocuments,
 } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
-import { nowIso } from '../ids';
+import { allBlobIds, blobsToVerify } from './blobRows';
 import { BlobStore, type BlobProblem } from './blobStore';
 import {
   KEY_FILE_NAME,
@@ -190,11 +192,7 @@ export class Vault {
   async rollbackRun(runId: string, status: 'cancelled' | 'interrupted'): Promise<void> {
     const orphaned = await this.db.transaction(async (tx) => {
       const blobIds = await deleteRunDocuments(tx, runId);
-      await tx.run(`UPDATE import_runs SET status = ?, finished_at = ?, imported = 0 WHERE id = ?`, [
-        status,
-        nowIso(),
-        runId,
-      ]);
+      await endImportRun(tx, runId, status);
       return blobIds;
     });
     for (const blobId of orphaned) await this.blobs.delete(blobId);
@@ -202,12 +200,10 @@ export class Vault {
 
   /** Imports that were running when a process died are undone, then stray files are swept. */
   private async recoverFromCrash(): Promise<void> {
-    const running = await this.db.read((q) =>
-      q.all<{ id: string }>(`SELECT id FROM import_runs WHERE status = 'running'`),
-    );
-    for (const run of running) await this.rollbackRun(run.id, 'interrupted');
-    const known = await this.db.read((q) => q.all<{ id: string }>('SELECT id FROM blobs'));
-    await this.blobs.sweep(new Set(known.map((row) => row.id)));
+    const running = await this.db.read((q) => runningImportRuns(q));
+    for (const runId of running) await this.rollbackRun(runId, 'interrupted');
+    const known = await this.db.read((q) => allBlobIds(q));
+    await this.blobs.sweep(new Set(known));
   }
 
   async verify(onProgress?: (done: number, total: number) => void): Promise<VerifyReport> {
@@ -222,12 +218,8 @@ export class Vault {
       ];
       return {
         database: messages.length ? messages.join('; ') : 'ok',
-        blobs: await q.all<{ id: string; sha256: string; bytes: number; document_id: string | null }>(
-          `SELECT b.id, b.sha256, b.bytes,
-                  (SELECT document_id FROM document_files f WHERE f.blob_id = b.id LIMIT 1) AS document_id
-           FROM blobs b ORDER BY b.id`,
-        ),
-        documents: (await q.get<{ n: number }>('SELECT count(*) AS n FROM documents'))!.n,
+        blobs: await blobsToVerify(q),
+        documents: await countDocuments(q),
       };
     });
     const problems: VerifyProblem[] = [];

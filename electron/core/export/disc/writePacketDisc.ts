@@ -15,7 +15,7 @@ import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
 import { assemblePacket } from '../pdf/assemble';
 import { finishPacketPdf } from '../pdf/finishPdf';
-import { recordDisclosure } from '../disclosureLog';
+import { recordDisclosure } from '../../db/disclosures';
 import { checkPacketTarget } from '../packetTarget';
 import { resolvePacket, type ResolvedPacket } from '../resolvePacket';
 import { writeDiscFolder, type PacketInstanceInput, type PacketWriteOptions } from './folder';

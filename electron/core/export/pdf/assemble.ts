@@ -15,6 +15,7 @@ import {
 } from '../../../../shared/packets';
 import type { DicomInstanceView, DicomSeriesView, DicomStudyView } from '../../../../shared/dicom';
 import { getDicomStudy } from '../../documents/dicomStudy';
+import { findDocumentFile } from '../../documents/repository';
 import { hasReadableView, readableView } from '../../readable/readableDocument';
 import { MedvaultError } from '../../errors';
 import { decodeFrame } from '../../imaging/decodeFrame';
@@ -332,13 +333,8 @@ async function appendStudy(
     const notes = inPacket.get(series) ?? [];
     inPacket.set(series, notes);
     try {
-      const file = await vault.db.read((q) =>
-        q.get<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ? AND position = ?', [
-          study.documentId,
-          instance.position,
-        ]),
-      );
-      const decoded = await decodeFrame(await vault.blobs.readAll(file!.blob_id), frame);
+      const file = await vault.db.read((q) => findDocumentFile(q, study.documentId, instance.position));
+      const decoded = await decodeFrame(await vault.blobs.readAll(file.blobId), frame);
       const rendered = renderToRgba(decoded);
       const where = `Series ${image.label}${image.description ? ` (${image.description})` : ''}, image ${instance.instanceNumber ?? '?'} of ${series.instances.length}${frames}`;
       images.push({

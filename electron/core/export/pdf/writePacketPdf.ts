@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { PacketPlan, PacketProgress, PacketRequest } from '../../../../shared/packets';
 import { MedvaultError, describeIoError } from '../../errors';
 import type { Vault } from '../../vault/Vault';
-import { recordDisclosure } from '../disclosureLog';
+import { recordDisclosure } from '../../db/disclosures';
 import { checkPacketTarget } from '../packetTarget';
 import { resolvePacket } from '../resolvePacket';
 import { assemblePacket, throwIfCancelled, type CoverLetter } from './assemble';

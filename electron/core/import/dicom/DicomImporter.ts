@@ -1,8 +1,7 @@
 import { basename, sep } from 'node:path';
 import type { DicomStudySummary, SuggestionBases } from '../../../../shared/documents';
-import type { Queryable, SqlValue } from '../../db/Database';
-import { insertRows } from '../../db/insertRows';
-import { insertDocument, refreshStudySummary } from '../../documents/repository';
+import { insertDicomInstances, instancesOfStudy, studyDocumentOf } from '../../documents/dicomInstances';
+import { appendDocumentFiles, insertDocument, refreshStudySummary } from '../../documents/repository';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import {
   UnreadableFileError,
@@ -122,13 +121,7 @@ export class DicomImporter implements Importer {
   private knownInstances(studyUid: string, context: ImportContext): Promise<Map<string, string | null>> {
     let known = this.instancesByStudy.get(studyUid);
     if (!known) {
-      known = context.read(async (q) => {
-        const rows = await q.all<{ sop_instance_uid: string; document_id: string }>(
-          'SELECT sop_instance_uid, document_id FROM dicom_instances WHERE study_instance_uid = ?',
-          [studyUid],
-        );
-        return new Map<string, string | null>(rows.map((row) => [row.sop_instance_uid, row.document_id]));
-      });
+      known = context.read((q) => instancesOfStudy(q, studyUid));
       this.instancesByStudy.set(studyUid, known);
     }
     return known;
@@ -143,20 +136,8 @@ export class DicomImporter implements Importer {
       const documentId = await context.commitFiles(
         gathered.map((item) => item.staged),
         async (tx, blobIdOf) => {
-          const existing = await tx.get<{ document_id: string }>(
-            `SELECT i.document_id FROM dicom_instances i JOIN documents d ON d.id = i.document_id
-             WHERE i.study_instance_uid = ? AND d.type = 'imaging-study' LIMIT 1`,
-            [studyUid],
-          );
-          let id = existing?.document_id;
-          let position = 0;
-          if (id) {
-            const last = await tx.get<{ next: number }>(
-              'SELECT coalesce(max(position), -1) + 1 AS next FROM document_files WHERE document_id = ?',
-              [id],
-            );
-            position = last!.next;
-          } else {
+          let id = await studyDocumentOf(tx, studyUid);
+          if (!id) {
             const first = gathered[0]!.instance;
             id = await insertDocument(tx, {
               title: studyTitle(gathered.map((item) => item.instance)),
@@ -174,25 +155,20 @@ export class DicomImporter implements Importer {
               dicom: summaryOf(studyUid, first),
             });
           }
-          const documentId = id;
-          await insertRows(
+          await appendDocumentFiles(
             tx,
-            'document_files',
-            ['document_id', 'position', 'blob_id', 'original_path', 'media_type', 'import_run_id'],
-            gathered.map((item) => [
-              documentId,
-              position++,
-              blobIdOf(item.staged),
-              item.file.path,
-              DICOM_MEDIA_TYPE,
-              context.runId,
-            ]),
+            id,
+            gathered.map((item) => ({
+              blobId: blobIdOf(item.staged),
+              originalPath: item.file.path,
+              mediaType: DICOM_MEDIA_TYPE,
+            })),
+            context.runId,
           );
-          await insertRows(
+          await insertDicomInstances(
             tx,
-            'dicom_instances',
-            INSTANCE_COLUMNS,
-            gathered.map((item) => instanceRow(documentId, blobIdOf(item.staged), item.instance)),
+            id,
+            gathered.map((item) => ({ blobId: blobIdOf(item.staged), instance: item.instance })),
           );
           await refreshStudySummary(tx, id);
           return id;
@@ -251,53 +227,11 @@ export class DicomImporter implements Importer {
         text,
         dicom: summaryOf(instance.studyInstanceUid, instance),
       });
-      await insertInstance(tx, id, blobIdOf(staged), instance);
+      await insertDicomInstances(tx, id, [{ blobId: blobIdOf(staged), instance }]);
       await refreshStudySummary(tx, id);
       return id;
     });
   }
-}
-
-const INSTANCE_COLUMNS = [
-  'blob_id',
-  'document_id',
-  'study_instance_uid',
-  'series_instance_uid',
-  'sop_instance_uid',
-  'sop_class_uid',
-  'modality',
-  'body_part',
-  'series_description',
-  'series_number',
-  'instance_number',
-  'frames',
-  'transfer_syntax',
-  'rows',
-  'columns',
-];
-
-function instanceRow(documentId: string, blobId: string, instance: DicomInstance): SqlValue[] {
-  return [
-    blobId,
-    documentId,
-    instance.studyInstanceUid,
-    instance.seriesInstanceUid,
-    instance.sopInstanceUid,
-    instance.sopClassUid,
-    instance.modality,
-    instance.bodyPart,
-    instance.seriesDescription,
-    instance.seriesNumber,
-    instance.instanceNumber,
-    instance.frames,
-    instance.transferSyntax,
-    instance.rows,
-    instance.columns,
-  ];
-}
-
-function insertInstance(tx: Queryable, documentId: string, blobId: string, instance: DicomInstance) {
-  return insertRows(tx, 'dicom_instances', INSTANCE_COLUMNS, [instanceRow(documentId, blobId, instance)]);
 }
 
 /** DICOM says what it is outright; its date and institution are tags the modality filled in. */

@@ -1,8 +1,16 @@
 import type { ImportFailure } from '../../../../shared/imports';
 import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import { decideSuggestion } from '../../classify/textSuggestion';
-import type { Queryable } from '../../db/Database';
 import { addSearchText, applySuggestion } from '../../documents/repository';
+import {
+  countPendingText,
+  isTextPending,
+  pendingText,
+  textRecognized,
+  type PendingText,
+} from '../../documents/textRecognition';
+
+export { countPendingText } from '../../documents/textRecognition';
 import type { Vault } from '../../vault/Vault';
 import { readImageText, readPdfText } from '../scan/ocrFiles';
 import { OcrEngine } from '../scan/OcrEngine';
@@ -24,28 +32,6 @@ export interface RecognitionResult {
   problems: ImportFailure[];
 }
 
-interface Pending {
-  document_id: string;
-  position: number;
-  kind: 'image' | 'pdf';
-  title: string;
-  source_path: string;
-  blob_id: string;
-  bytes: number;
-}
-
-const SELECT_PENDING = `
-  SELECT r.document_id, r.position, r.kind, d.title, d.source_path, f.blob_id, b.bytes
-  FROM text_recognition r
-  JOIN documents d ON d.id = r.document_id
-  JOIN document_files f ON f.document_id = r.document_id AND f.position = r.position
-  JOIN blobs b ON b.id = f.blob_id`;
-
-/** How many documents are waiting for their text to be read. */
-export function countPendingText(q: Queryable, documentIds?: readonly string[]): Promise<number> {
-  return pendingFilter(q, 'SELECT count(*) AS n FROM text_recognition r', documentIds).then((rows) => rows[0]!.n);
-}
-
 /**
  * Reads by OCR the text of the documents an import queued (images, PDFs without a text layer):
  * one at a time, each decrypted in memory only, its text added to the search index and, where
@@ -64,9 +50,7 @@ export async function recognizePendingText(
   } = {},
 ): Promise<RecognitionResult> {
   const signal = options.signal ?? new AbortController().signal;
-  const queue = await vault.db.read((q) =>
-    pendingFilter<Pending>(q, SELECT_PENDING, options.documentIds, ' ORDER BY r.queued_at, d.seq'),
-  );
+  const queue = await vault.db.read((q) => pendingText(q, options.documentIds));
   const problems: ImportFailure[] = [];
   const progress: RecognitionProgress = { done: 0, total: queue.length, current: null };
   const ocr = options.ocr ?? new OcrEngine();
@@ -79,8 +63,7 @@ export async function recognizePendingText(
       const text = await readText(vault, item, ocr, signal, problems);
       if (text === null) break; // cancelled mid-read: the item stays queued
       await vault.db.transaction(async (tx) => {
-        const still = await tx.get('SELECT 1 FROM text_recognition WHERE document_id = ?', [item.document_id]);
-        if (!still) return; // removed meanwhile (its import undone, or done by another run)
+        if (!(await isTextPending(tx, item.document_id))) return; // removed meanwhile (its import undone, or done by another run)
         if (text.trim()) {
           await addSearchText(tx, item.document_id, text);
           // What the text says fills in only what is still unknown, never what the patient set.
@@ -90,7 +73,7 @@ export async function recognizePendingText(
           );
           await applySuggestion(tx, item.document_id, filed);
         }
-        await tx.run('DELETE FROM text_recognition WHERE document_id = ?', [item.document_id]);
+        await textRecognized(tx, item.document_id);
       });
       recognized += 1;
       progress.done += 1;
@@ -105,7 +88,7 @@ export async function recognizePendingText(
 
 async function readText(
   vault: Vault,
-  item: Pending,
+  item: PendingText,
   ocr: OcrEngine,
   signal: AbortSignal,
   problems: ImportFailure[],
@@ -128,16 +111,4 @@ async function readText(
     if (signal.aborted) return null;
     throw error;
   }
-}
-
-async function pendingFilter<T = { n: number }>(
-  q: Queryable,
-  select: string,
-  documentIds: readonly string[] | undefined,
-  order = '',
-): Promise<T[]> {
-  if (!documentIds) return q.all<T>(`${select}${order}`);
-  if (documentIds.length === 0) return select.includes('count(*)') ? ([{ n: 0 }] as T[]) : [];
-  const ids = JSON.stringify(documentIds);
-  return q.all<T>(`${select} WHERE r.document_id IN (SELECT value FROM json_each(?))${order}`, [ids]);
 }

@@ -1,15 +1,11 @@
 import { basename } from 'node:path';
 import { DEFAULT_RECORD_TYPE } from '../../../../shared/recordSet';
 import { dateFromFileName, titleFromFileName } from '../files/suggest';
-import type { FileOutcome, FoundFile, ImportContext, Importer } from '../types';
+import type { FileOutcome, FoundFile, ImportContext, Importer, ScanRequest } from '../types';
 import type { OcrEngine } from './OcrEngine';
-import { commitScannedDocument, type ScanPageSource } from './scannedDocument';
+import { commitScannedDocument } from './scannedDocument';
 
-/** A scanned paper document asked for in an import: its pages, in order, become one PDF. */
-export interface ScanRequest {
-  title?: string;
-  pages: ScanPageSource[];
-}
+export type { ScanRequest };
 
 /**
  * The run's stand-in for one scan request: a file of the run (counted, reported, undone with

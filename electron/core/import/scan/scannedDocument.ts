@@ -3,7 +3,14 @@ import { decideSuggestion } from '../../classify/textSuggestion';
 import { insertDocument, type DocumentSuggestion } from '../../documents/repository';
 import { describeIoError } from '../../errors';
 import { open } from 'node:fs/promises';
-import { UnreadableFileError, type FileOutcome, type FoundFile, type ImportContext, type StagedFile } from '../types';
+import {
+  UnreadableFileError,
+  type FileOutcome,
+  type FoundFile,
+  type ImportContext,
+  type ScanPageSource,
+  type StagedFile,
+} from '../types';
 import { buildScanPdf, type PdfPage } from './buildScanPdf';
 import { OcrTimeoutError, type OcrEngine } from './OcrEngine';
 import { readPageText } from './pageText';
@@ -11,10 +18,7 @@ import { PageReadError, readScanImage, type Rotation, type ScanPage } from './sc
 import { inMemory } from '../fileInMemory';
 
 /** One image file of a scan, in the order chosen, with the turn the patient chose (if any). */
-export interface ScanPageSource {
-  file: FoundFile;
-  rotate?: Rotation;
-}
+export type { ScanPageSource };
 
 /** A page image larger than this is refused: no scanner writes one. */
 export const MAX_PAGE_FILE_BYTES = 64 * 1024 * 1024;
