@@ -36,7 +36,7 @@ const SECOND_PASS_GROWTH_LIMIT = 64e6;
 const SLICES = 200;
 const SIZE = 512;
 const OPENS = 7;
-const FIRST_IMAGE_MARK = 'medvault:dicom-first-image'; // renderer/features/dicom/DicomViewer.tsx
+const FIRST_IMAGE_MARK = 'medvault:dicom-first-image'; // renderer/features/dicom/useCornerstoneViewport.ts
 
 /** 200 slices of the bench disc's first series (the chest to the pelvis), through gdcmimg and dcmodify. */
 async function makeStudy(folder: string, log: (line: string) => void): Promise<number> {

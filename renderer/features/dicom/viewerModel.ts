@@ -239,3 +239,13 @@ export function dicomDate(value: string | null | undefined): string {
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
   return match ? `${match[1]}-${match[2]}-${match[3]}` : value.trim();
 }
+
+/** "Series 3: Axial 5mm", as the thumbnails and the overlay name a series. */
+export function seriesLabel(series: DicomSeriesView): string {
+  const number = series.seriesNumber !== null ? `Series ${series.seriesNumber}` : 'Series';
+  return [number, series.description ?? series.modality].filter(Boolean).join(': ');
+}
+
+/** Said where key images are marked: why the patient would mark one. */
+export const KEY_IMAGES_NOTE =
+  'Key images are what packets show of this study (without any, the middle image of each series).';
