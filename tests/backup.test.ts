@@ -6,6 +6,7 @@ import { runImport } from '../electron/core/import/runImport';
 import { Vault } from '../electron/core/vault/Vault';
 import { makePdf, makeRecordsFolder, writeTree } from './support/fixtures';
 import { PASSPHRASE, withNewVault } from './support/vault';
+import { editDocument, listDocuments } from '../electron/core/usecases/documents';
 
 describe('backup and restore', () => {
   let vault: Vault;
@@ -17,7 +18,7 @@ describe('backup and restore', () => {
     ({ vault, root, recoveryKey, cleanup } = await withNewVault());
     await makeRecordsFolder(join(root, 'records'));
     const report = await runImport(vault, [join(root, 'records')]);
-    await vault.editDocument(report.documents[0]!, {
+    await editDocument(vault, report.documents[0]!, {
       type: 'lab-result',
       addTags: ['cardiology'],
       provider: 'Mercy Lab',
@@ -26,7 +27,7 @@ describe('backup and restore', () => {
   afterEach(() => cleanup());
 
   async function snapshot(v: Vault) {
-    const documents = await v.listDocuments();
+    const documents = await listDocuments(v);
     const contents = await Promise.all(
       documents.map(async (d) => {
         const files = await v.db.read((q) =>

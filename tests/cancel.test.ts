@@ -12,6 +12,7 @@ import { BLOB_DIR, Vault } from '../electron/core/vault/Vault';
 import { collect, describeRun, spawnCli } from './support/cli';
 import { makeJpeg, makePdf, makePng, makeRecordsFolder, makeTiff, writeTree } from './support/fixtures';
 import { PASSPHRASE, withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -104,7 +105,7 @@ describe('cancelling an import', () => {
     // cancelling had something to undo.
     expect(await documentsWhenCancelled).toBeGreaterThanOrEqual(1);
 
-    expect(await vault.listDocuments()).toEqual([]);
+    expect(await listDocuments(vault)).toEqual([]);
     expect(await counts(vault)).toEqual({ documents: 0, blobs: 0, files: 0 });
     const run = await vault.db.read((q) =>
       q.get<{ status: string }>('SELECT status FROM import_runs WHERE id = ?', [report.runId]),
@@ -155,7 +156,7 @@ describe('cancelling an import', () => {
     const first = await runImport(vault, [earlier]);
     expect(first.status).toBe('completed');
     expect(first.failed).toEqual([]);
-    const before = await vault.listDocuments();
+    const before = await listDocuments(vault);
     expect(before).toHaveLength(first.imported);
     const blobsBefore = await filesUnder(join(dir, BLOB_DIR));
     expect(blobsBefore).toHaveLength(first.imported);
@@ -171,7 +172,7 @@ describe('cancelling an import', () => {
     });
     expect(report.status).toBe('cancelled');
 
-    expect(await vault.listDocuments()).toEqual(before);
+    expect(await listDocuments(vault)).toEqual(before);
     expect(await filesUnder(join(dir, BLOB_DIR))).toEqual(blobsBefore);
     const verified = await vault.verify();
     expect(verified).toMatchObject({ ok: true, database: 'ok', problems: [], documents: before.length });
@@ -183,7 +184,7 @@ describe('cancelling an import', () => {
     const scan = makePng(90, 50, 8);
     await writeTree(join(root, 'earlier'), { 'scan.png': scan });
     expect((await runImport(vault, [join(root, 'earlier')])).imported).toBe(1);
-    const before = await vault.listDocuments();
+    const before = await listDocuments(vault);
     expect(before[0]!.date).toBeNull();
 
     // …then a run that meets the same bytes under a dated name (which would fill in the date),
@@ -201,7 +202,7 @@ describe('cancelling an import', () => {
     });
     expect(report.status).toBe('cancelled');
     // "Cancelling undoes the whole run": the vault is as it was before it.
-    expect(await vault.listDocuments()).toEqual(before);
+    expect(await listDocuments(vault)).toEqual(before);
   });
 
   it('Ctrl-C (SIGINT) on the CLI cancels the import: exit 130, and the run is already rolled back', async () => {

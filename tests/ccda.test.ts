@@ -5,6 +5,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makePdf, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { getDocument, listDocuments } from '../electron/core/usecases/documents';
 
 /** HL7's own C-CDA R2.1 examples (CC0), copied unchanged from the shared samples. */
 const SAMPLES = fileURLToPath(new URL('./fixtures/ccda', import.meta.url));
@@ -40,7 +41,7 @@ describe('importing C-CDA documents from a patient portal', () => {
       samples.map((name) => join(SAMPLES, name)),
     );
     expect(report).toMatchObject({ imported: 4, failed: [] });
-    const byFile = Object.fromEntries((await vault.listDocuments()).map((d) => [d.source.path.split('/').pop(), d]));
+    const byFile = Object.fromEntries((await listDocuments(vault)).map((d) => [d.source.path.split('/').pop(), d]));
     expect(byFile['CCD.xml']).toMatchObject({
       type: 'care-summary',
       category: 'medical-record',
@@ -65,7 +66,7 @@ describe('importing C-CDA documents from a patient portal', () => {
       provider: 'Good Health Clinic',
     });
     // The narrative is searchable.
-    const found = (await vault.listDocuments({ text: 'pneumonia' })).map((d) => d.source.path.split('/').pop()).sort();
+    const found = (await listDocuments(vault, { text: 'pneumonia' })).map((d) => d.source.path.split('/').pop()).sort();
     expect(found).toEqual(['CCD.xml', 'Progress_Note.xml']);
   });
 
@@ -77,14 +78,14 @@ describe('importing C-CDA documents from a patient portal', () => {
     await writeTree(root, { 'portal/visit.xml': xml });
     const report = await runImport(vault, [join(root, 'portal')]);
     expect(report).toMatchObject({ imported: 1, failed: [] });
-    const [document] = await vault.listDocuments({ text: 'tapir' });
+    const [document] = await listDocuments(vault, { text: 'tapir' });
     expect(document).toMatchObject({
       mediaType: 'application/pdf',
       type: 'clinical-note',
       date: '2024-02-12',
       provider: 'Riverside Family Practice',
     });
-    const details = await vault.getDocument(document!.id);
+    const details = await getDocument(vault, document!.id);
     expect(details.files.map((file) => file.mediaType)).toEqual(['application/pdf', 'application/xml']);
     const [first] = await vault.db.read((q) =>
       q.all<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ? ORDER BY position', [
@@ -115,9 +116,9 @@ describe('importing C-CDA documents from a patient portal', () => {
     expect(reasons['laughs.xml']).toMatch(/DTD or entities/);
     expect(reasons['badbase64.xml']).toMatch(/not valid base64/);
     expect(report.imported).toBe(1);
-    expect(await vault.listDocuments({ text: 'fluids' })).toHaveLength(1);
+    expect(await listDocuments(vault, { text: 'fluids' })).toHaveLength(1);
     // Nothing of /etc/passwd was read into the vault.
-    expect(await vault.listDocuments({ text: 'root' })).toEqual([]);
+    expect(await listDocuments(vault, { text: 'root' })).toEqual([]);
   });
 });
 

@@ -16,6 +16,7 @@ import { describeRun, parseJson, runCli } from './support/cli';
 import { makePdf, tempDir, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
 import { runImport } from '../electron/core/import/runImport';
+import { editDocument, listDocuments } from '../electron/core/usecases/documents';
 
 const PAPER = join(import.meta.dirname, 'fixtures/paper');
 
@@ -256,14 +257,14 @@ describe('review state in the vault', () => {
     try {
       await writeTree(join(root, 'in'), { 'note.txt': 'Call about the parking validation.' });
       await runImport(vault, [join(root, 'in')]);
-      const [note] = await vault.listDocuments({ needsReview: true });
+      const [note] = await listDocuments(vault, { needsReview: true });
       expect(note).toMatchObject({ type: 'other-record', date: null, needsReview: true, suggested: {} });
 
-      expect((await vault.editDocument(note!.id, { type: 'clinical-note' })).needsReview).toBe(true); // date still unknown
-      const settled = await vault.editDocument(note!.id, { date: '2024-01-02' });
+      expect((await editDocument(vault, note!.id, { type: 'clinical-note' })).needsReview).toBe(true); // date still unknown
+      const settled = await editDocument(vault, note!.id, { date: '2024-01-02' });
       expect(settled).toMatchObject({ needsReview: false, editedFields: ['date', 'type'] });
-      expect(await vault.listDocuments({ needsReview: true })).toEqual([]);
-      expect((await vault.listDocuments({ needsReview: false })).map((d) => d.id)).toEqual([note!.id]);
+      expect(await listDocuments(vault, { needsReview: true })).toEqual([]);
+      expect((await listDocuments(vault, { needsReview: false })).map((d) => d.id)).toEqual([note!.id]);
     } finally {
       await cleanup();
     }

@@ -17,6 +17,7 @@ import { BLOB_DIR, Vault } from '../electron/core/vault/Vault';
 import { collect, describeRun, parseJson, runCli, spawnCli } from './support/cli';
 import { makeJpeg, makePdf, makePng, makeTiff, tempDir, writeTree } from './support/fixtures';
 import { PASSPHRASE } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 const ROUNDS = 20;
 /** Rounds killed once the run has stored some files, before the timed ones. */
@@ -134,7 +135,7 @@ async function checkVault(vaultDir: string, context: string): Promise<VaultState
     expect(report.problems, context).toEqual([]);
     expect(report.ok, context).toBe(true);
 
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     const files = await vault.db.read((q) =>
       q.all<{ document_id: string; blob_id: string }>('SELECT document_id, blob_id FROM document_files'),
     );

@@ -32,6 +32,7 @@ import {
 } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { getDocument, listDocuments } from '../electron/core/usecases/documents';
 
 interface InstanceRow {
   document_id: string;
@@ -123,7 +124,7 @@ function studyDocument(documents: VaultDocument[], study: FixtureStudy): VaultDo
 
 /** The study's files in the vault are the fixture's files, byte for byte, one per instance. */
 async function expectStoredByteForByte(vault: Vault, documentId: string, instances: FixtureInstance[]) {
-  const details = await vault.getDocument(documentId);
+  const details = await getDocument(vault, documentId);
   const stored = await storedFiles(vault, documentId);
   expect(stored).toHaveLength(instances.length);
   expect(details.files).toHaveLength(instances.length);
@@ -170,7 +171,7 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
   beforeAll(async () => {
     ({ vault, cleanup } = await withNewVault());
     report = await runImport(vault, [disc.root], { sourceKind: 'disc' });
-    documents = await vault.listDocuments();
+    documents = await listDocuments(vault);
   });
   afterAll(() => cleanup?.());
 
@@ -266,15 +267,15 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     const again = await runImport(vault, [disc.root], { sourceKind: 'disc' });
     expect(again).toMatchObject({ status: 'completed', imported: 0, documents: [], failed: [] });
     expect(again.skipped).toBe(report.skipped);
-    expect(await vault.listDocuments()).toHaveLength(documents.length);
+    expect(await listDocuments(vault)).toHaveLength(documents.length);
     expect(await blobFiles(vault)).toEqual(blobsBefore);
     expect(await vault.db.read((q) => q.all('SELECT * FROM dicom_instances ORDER BY blob_id'))).toEqual(
       instancesBefore,
     );
     for (const study of [disc.ct, disc.mr]) {
-      const document = studyDocument(await vault.listDocuments(), study);
+      const document = studyDocument(await listDocuments(vault), study);
       expect(document.dicom?.instanceCount).toBe(study.instances.length);
-      expect((await vault.getDocument(document.id)).files).toHaveLength(study.instances.length);
+      expect((await getDocument(vault, document.id)).files).toHaveLength(study.instances.length);
     }
   });
 
@@ -286,7 +287,7 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     const again = await runImport(vault, [folder], { sourceKind: 'disc' });
     expect(again).toMatchObject({ status: 'completed', imported: 0, duplicates: 1, documents: [], failed: [] });
     expect(await blobFiles(vault)).toEqual(blobsBefore);
-    expect(studyDocument(await vault.listDocuments(), disc.ct).dicom?.instanceCount).toBe(6);
+    expect(studyDocument(await listDocuments(vault), disc.ct).dicom?.instanceCount).toBe(6);
   });
 
   it('adds a new instance of a study already in the vault to that study', async () => {
@@ -296,7 +297,7 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     const later = await runImport(vault, [folder], { sourceKind: 'disc' });
     expect(later.failed).toEqual([]);
     expect(later.documents).toEqual([ct.id]);
-    const after = await vault.listDocuments();
+    const after = await listDocuments(vault);
     expect(after).toHaveLength(documents.length);
     expect(studyDocument(after, disc.ct).dicom).toMatchObject({ instanceCount: 7, seriesCount: 1 });
     await expectStoredByteForByte(vault, ct.id, [...disc.ct.instances, slice]);
@@ -319,7 +320,7 @@ describe('a zip of the disc', () => {
     const report = await runImport(vault, [zipPath], { sourceKind: 'disc' });
     expect(report).toMatchObject({ status: 'completed', imported: 3, failed: [] });
     expect(report.skipped).toBe(disc.noise.length + 1);
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     expect(documents).toHaveLength(3);
     for (const study of disc.studies) {
       const document = studyDocument(documents, study);
@@ -342,7 +343,7 @@ describe('the disc as an ISO 9660 mount shows it (lower case, `;1`), with a DICO
   beforeAll(async () => {
     ({ vault, cleanup } = await withNewVault());
     report = await runImport(vault, [iso.root], { sourceKind: 'disc' });
-    documents = await vault.listDocuments();
+    documents = await listDocuments(vault);
   });
   afterAll(() => cleanup?.());
 
@@ -389,7 +390,7 @@ describe('a USB stick export: no DICOMDIR, mixed names, no preamble, compressed 
   beforeAll(async () => {
     ({ vault, cleanup } = await withNewVault());
     report = await runImport(vault, [variants.root], { sourceKind: 'disc' });
-    documents = await vault.listDocuments();
+    documents = await listDocuments(vault);
   });
   afterAll(() => cleanup?.());
 
@@ -454,7 +455,7 @@ describe('a USB stick export: no DICOMDIR, mixed names, no preamble, compressed 
     expect(srReport!.dicom?.studyInstanceUid).toBe(sr.studyInstanceUid);
     const stored = await storedFiles(vault, srReport!.id);
     expect(stored.find((file) => file.originalPath === sr.path)?.bytes.equals(await readFile(sr.path))).toBe(true);
-    expect((await vault.listDocuments({ text: 'retention cyst maxillary' })).map((d) => d.id)).toEqual([srReport!.id]);
+    expect((await listDocuments(vault, { text: 'retention cyst maxillary' })).map((d) => d.id)).toEqual([srReport!.id]);
     expect(documents).toHaveLength(3); // the study and its two reports
   });
 });
@@ -472,7 +473,7 @@ describe('a disc holding two patients', () => {
 
   it('imports both studies, names both patients and warns that the disc holds more than one', async () => {
     expect(report.failed).toEqual([]);
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     for (const study of twoPatients.studies) {
       expect(studyDocument(documents, study).dicom?.patientId).toBe(study.patient.id);
     }
@@ -502,7 +503,7 @@ describe('cancelling a disc import', () => {
         signal: controller.signal,
       });
       expect(report.status).toBe('cancelled');
-      expect(await vault.listDocuments()).toEqual([]);
+      expect(await listDocuments(vault)).toEqual([]);
       expect(await vault.db.read((q) => q.all('SELECT * FROM dicom_instances'))).toEqual([]);
       expect(await vault.blobs.listStored()).toEqual([]);
       expect(await readdir(join(vault.dir, 'blobs', 'incoming'))).toEqual([]);

@@ -17,6 +17,7 @@ import type { Vault } from '../electron/core/vault/Vault';
 import { DEFLATE_BOMB_BYTES, listTree, makePathologicalDisc, type PathologicalDisc } from './support/dicomFixtures';
 import { tempDir } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 const MiB = 1024 * 1024;
 
@@ -62,7 +63,7 @@ beforeAll(async () => {
   const highWater = process.resourceUsage().maxRSS * 1024;
   peakGrowth = (highWater > highWaterBefore ? Math.max(sampled, highWater) : sampled) - before;
 
-  documents = await vault.listDocuments();
+  documents = await listDocuments(vault);
   const files = await vault.db.read((q) =>
     q.all<{ original_path: string }>('SELECT original_path FROM document_files'),
   );

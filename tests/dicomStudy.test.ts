@@ -5,6 +5,7 @@ import { makeDisc } from './support/dicomFixtures';
 import { makePdf, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
 import { join } from 'node:path';
+import { getDocument, listDocuments } from '../electron/core/usecases/documents';
 
 describe('a study as the viewer sees it', () => {
   let cleanup: (() => Promise<void>) | null = null;
@@ -18,7 +19,7 @@ describe('a study as the viewer sees it', () => {
     cleanup = opened.cleanup;
     const disc = await makeDisc(join(opened.root, 'disc'));
     await runImport(opened.vault, [disc.root], { sourceKind: 'disc' });
-    const documents = await opened.vault.listDocuments({ type: 'imaging-study' });
+    const documents = await listDocuments(opened.vault, { type: 'imaging-study' });
     const mr = documents.find((d) => d.dicom?.studyInstanceUid === disc.mr.studyInstanceUid)!;
     const study = await opened.vault.db.read((q) => getDicomStudy(q, mr.id));
 
@@ -27,7 +28,7 @@ describe('a study as the viewer sees it', () => {
       [1, 'MR', 'T1 SAG', 3],
       [2, 'MR', 'T2 AX FLAIR', 3],
     ]);
-    const details = await opened.vault.getDocument(mr.id);
+    const details = await getDocument(opened.vault, mr.id);
     for (const series of study.series) {
       expect(series.instances.map((i) => i.instanceNumber)).toEqual([1, 2, 3]);
       for (const instance of series.instances) {
@@ -47,7 +48,7 @@ describe('a study as the viewer sees it', () => {
     cleanup = opened.cleanup;
     await writeTree(join(opened.root, 'in'), { 'a.pdf': await makePdf(['Hello']) });
     await runImport(opened.vault, [join(opened.root, 'in')]);
-    const [pdf] = await opened.vault.listDocuments();
+    const [pdf] = await listDocuments(opened.vault);
     await expect(opened.vault.db.read((q) => getDicomStudy(q, pdf!.id))).rejects.toThrow(
       'This document is not a DICOM study.',
     );

@@ -5,6 +5,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makePdf, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 /** A FHIR R4 Bundle as a portal's "download my record" or an app's export writes it. */
 async function portalBundle(): Promise<object> {
@@ -105,7 +106,7 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
     expect(report.warnings).toEqual([
       { path: join(root, 'download/record.json'), reason: expect.stringMatching(/not included in the download/) },
     ]);
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     const byType = Object.fromEntries(documents.map((d) => [d.type, d]));
     expect(byType['discharge-summary']).toMatchObject({
       date: '2023-02-27',
@@ -133,9 +134,9 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
     // The patient named, by the record number: never the Social Security number.
     expect(report.patients).toEqual([{ name: 'Jane Doe', id: 'LMC-4711' }]);
     expect(JSON.stringify(report)).not.toContain('123-45-6789');
-    expect((await vault.listDocuments({ text: 'pangolin' })).map((d) => d.type)).toEqual(['discharge-summary']);
-    expect((await vault.listDocuments({ text: 'quokka' })).map((d) => d.type)).toEqual(['lab-result']);
-    expect((await vault.listDocuments({ text: 'not included' })).map((d) => d.type)).toEqual(['clinical-note']);
+    expect((await listDocuments(vault, { text: 'pangolin' })).map((d) => d.type)).toEqual(['discharge-summary']);
+    expect((await listDocuments(vault, { text: 'quokka' })).map((d) => d.type)).toEqual(['lab-result']);
+    expect((await listDocuments(vault, { text: 'not included' })).map((d) => d.type)).toEqual(['clinical-note']);
   });
 
   it('reads bulk-export NDJSON, and refuses broken JSON and broken base64 with a reason', async () => {
@@ -152,14 +153,14 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
     });
     const bulk = await runImport(vault, [join(root, 'bulk')]);
     expect(bulk.failed).toEqual([]);
-    expect((await vault.listDocuments({ type: 'explanation-of-benefits' })).length).toBe(1);
+    expect((await listDocuments(vault, { type: 'explanation-of-benefits' })).length).toBe(1);
     const bad = await runImport(vault, [join(root, 'bad')]);
     const reasons = Object.fromEntries(bad.failed.map((f) => [f.path.split('/').pop(), f.reason]));
     expect(reasons['truncated.json']).toBe('The FHIR file is not valid JSON.');
     expect(reasons['badbase64.json']).toMatch(/not valid base64/);
     // A file that failed left nothing behind: no document of it, not even the export itself.
     expect(bad.imported).toBe(0);
-    expect((await vault.listDocuments()).filter((d) => d.source.path.includes('/bad/'))).toEqual([]);
+    expect((await listDocuments(vault)).filter((d) => d.source.path.includes('/bad/'))).toEqual([]);
   });
 
   describe('files too big, too deep or too many to read (each refused, its neighbour imported)', () => {
@@ -174,7 +175,7 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
       await writeFile(join(root, 'in/good.json'), coverage);
       const report = await runImport(vault, [join(root, 'in')]);
       expect(report.failed.map((failure) => failure.path)).toEqual([join(root, 'in', bad)]);
-      expect((await vault.listDocuments({ type: 'coverage-document' })).map((d) => d.provider)).toEqual(['Acme']);
+      expect((await listDocuments(vault, { type: 'coverage-document' })).map((d) => d.provider)).toEqual(['Acme']);
       return report.failed[0]!.reason;
     }
 
@@ -205,7 +206,7 @@ describe('importing FHIR R4 (a Bundle, bulk NDJSON)', () => {
       expect(await importBeside('many.json')).toBe(
         'The FHIR file holds more than 100000 resources, more than Medvault reads from one file; it was not read.',
       );
-      expect((await vault.listDocuments()).filter((d) => d.source.path.includes('many.json'))).toEqual([]);
+      expect((await listDocuments(vault)).filter((d) => d.source.path.includes('many.json'))).toEqual([]);
     });
 
     it('refuses an NDJSON file with a line over 16 MiB', async () => {

@@ -6,6 +6,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makeJpeg, makePdf, makePng, makeRecordsFolder, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { editDocument, getDocument, listDocuments } from '../electron/core/usecases/documents';
 
 describe('importing plain files', () => {
   let vault: Vault;
@@ -24,7 +25,7 @@ describe('importing plain files', () => {
     const report = await runImport(vault, [folder], { onProgress: (p) => progress.push(p) });
     expect(report).toMatchObject({ status: 'completed', imported: 6, duplicates: 0, skipped: 1, failed: [] });
 
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     const byPath = new Map(documents.map((d) => [d.source.path.slice(folder.length + 1), d]));
     expect(byPath.get('labs/2023-04-05 lipid panel.pdf')).toMatchObject({
       title: 'Lipid panel', // from the PDF's own metadata
@@ -64,7 +65,7 @@ describe('importing plain files', () => {
     });
     const report = await runImport(vault, [folder]);
     expect(report.failed).toEqual([]);
-    const types = (await vault.listDocuments()).map((d) => [d.source.path.split('/').pop(), d.mediaType]).sort();
+    const types = (await listDocuments(vault)).map((d) => [d.source.path.split('/').pop(), d.mediaType]).sort();
     expect(types).toEqual([
       ['REPORT', 'application/pdf'],
       ['photo.DCM', 'image/jpeg'],
@@ -81,7 +82,7 @@ describe('importing plain files', () => {
     const second = await runImport(vault, [folder, join(folder, 'a.pdf')]);
     // The file given on its own is inside the folder too: it is offered once.
     expect(second).toMatchObject({ imported: 0, duplicates: 3, documents: [] });
-    expect(await vault.listDocuments()).toHaveLength(2);
+    expect(await listDocuments(vault)).toHaveLength(2);
     expect(await vault.blobs.listStored()).toHaveLength(2);
   });
 
@@ -139,20 +140,20 @@ describe('finding documents again', () => {
       'bill.pdf': await makePdf(['Itemized bill', 'Arthroscopy CPT 29881 amount due 1,250.00']),
     });
     await runImport(vault, [folder]);
-    ids = Object.fromEntries((await vault.listDocuments()).map((d) => [d.source.path.split('/').pop()!, d.id]));
-    await vault.editDocument(ids['eob.pdf']!, {
+    ids = Object.fromEntries((await listDocuments(vault)).map((d) => [d.source.path.split('/').pop()!, d.id]));
+    await editDocument(vault, ids['eob.pdf']!, {
       type: 'explanation-of-benefits',
       date: '2024-02-10',
       provider: 'Acme Health Plan',
       addTags: ['appeal'],
     });
-    await vault.editDocument(ids['mri.pdf']!, {
+    await editDocument(vault, ids['mri.pdf']!, {
       type: 'imaging-report',
       date: '2024-01-05',
       provider: 'Mercy Imaging Center',
       addTags: ['knee', 'appeal'],
     });
-    await vault.editDocument(ids['bill.pdf']!, {
+    await editDocument(vault, ids['bill.pdf']!, {
       type: 'itemized-bill',
       date: '2024-01-20',
       provider: 'Mercy Surgical',
@@ -160,8 +161,8 @@ describe('finding documents again', () => {
   });
   afterEach(() => cleanup());
 
-  const found = async (filter: Parameters<Vault['listDocuments']>[0]) =>
-    (await vault.listDocuments(filter)).map((d) => d.source.path.split('/').pop());
+  const found = async (filter: Parameters<typeof listDocuments>[1]) =>
+    (await listDocuments(vault, filter)).map((d) => d.source.path.split('/').pop());
 
   it('by a word inside a PDF, by a prefix, and without the accents', async () => {
     expect(await found({ text: 'meniscal' })).toEqual(['mri.pdf']);
@@ -191,10 +192,10 @@ describe('finding documents again', () => {
   });
 
   it('keeps what the patient edited when the same file is imported again', async () => {
-    await vault.editDocument(ids['mri.pdf']!, { title: 'Knee MRI report', removeTags: ['appeal'] });
+    await editDocument(vault, ids['mri.pdf']!, { title: 'Knee MRI report', removeTags: ['appeal'] });
     const again = await runImport(vault, [join(root, 'records')]);
     expect(again).toMatchObject({ imported: 0, duplicates: 3 });
-    const mri = await vault.getDocument(ids['mri.pdf']!);
+    const mri = await getDocument(vault, ids['mri.pdf']!);
     expect(mri).toMatchObject({
       title: 'Knee MRI report',
       type: 'imaging-report',
@@ -209,9 +210,9 @@ describe('finding documents again', () => {
 
   it('finds a document by an unambiguous prefix of its id, and says when there is none', async () => {
     const id = ids['bill.pdf']!;
-    expect((await vault.getDocument(id.slice(0, 8))).id).toBe(id);
-    await expect(vault.getDocument('zzzzzzzz')).rejects.toMatchObject({ code: 'not-found' });
-    await expect(vault.editDocument(id, { date: '2024-02-30' })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(vault.editDocument(id, { title: '   ' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect((await getDocument(vault, id.slice(0, 8))).id).toBe(id);
+    await expect(getDocument(vault, 'zzzzzzzz')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(editDocument(vault, id, { date: '2024-02-30' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(editDocument(vault, id, { title: '   ' })).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });

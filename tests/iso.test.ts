@@ -10,6 +10,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makeDisc, type Disc } from './support/dicomFixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 const run = promisify(execFile);
 
@@ -38,7 +39,7 @@ describe('importing a disc image (.iso) directly', () => {
     const iso = await makeIso(disc, join(root, 'disc.iso'), joliet);
     const report = await runImport(vault, [iso]);
     expect(report).toMatchObject({ imported: 3, failed: [], skipped: 7, sourceKind: 'disc' });
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     // The disc's loose report PDF is filed by its text ("Radiology report … findings").
     expect(documents.map((d) => d.type).sort()).toEqual(['imaging-report', 'imaging-study', 'imaging-study']);
     const ct = documents.find((d) => d.dicom?.studyInstanceUid === disc.ct.studyInstanceUid)!;
@@ -82,7 +83,7 @@ describe('importing a disc image (.iso) directly', () => {
     await writeFile(notIso, Buffer.alloc(64 * 1024, 7));
     const report = await runImport(vault, [notIso]);
     expect(report.failed).toEqual([{ path: notIso, reason: expect.stringMatching(/not an ISO 9660 image/) }]);
-    expect(await vault.listDocuments()).toEqual([]);
+    expect(await listDocuments(vault)).toEqual([]);
   });
 
   it('reads a disc image inside a zip in place, without unpacking it', async () => {
@@ -94,7 +95,7 @@ describe('importing a disc image (.iso) directly', () => {
     await pipeline(zip.outputStream, createWriteStream(zipPath));
     const report = await runImport(vault, [zipPath]);
     expect(report).toMatchObject({ imported: 3, failed: [], skipped: 7, sourceKind: 'disc' });
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     expect(documents.every((d) => d.source.path.startsWith(`${zipPath}/export/disc.iso/`))).toBe(true);
   });
 });

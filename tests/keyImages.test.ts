@@ -24,6 +24,7 @@ import { tempDir } from './support/fixtures';
 import { pageTexts } from './support/pdfText';
 import { PASSPHRASE, withNewVault } from './support/vault';
 import { STACK_LABEL, TRIMMED_LABEL, makeViewerStudy } from './support/viewerFixtures';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 /** Each page's text on one line (the captions and sentences may wrap). */
 async function flatPageTexts(bytes: Buffer): Promise<string[]> {
@@ -76,7 +77,7 @@ describe('key images', () => {
     const fixture = await makeViewerStudy(join(root, 'viewer'), 6);
     const report = await runImport(vault, [fixture.dir]);
     expect(report.failed).toEqual([]);
-    const [document] = await vault.listDocuments({ type: 'imaging-study' });
+    const [document] = await listDocuments(vault, { type: 'imaging-study' });
     studyId = document!.id;
     study = await vault.db.read((q) => getDicomStudy(q, studyId));
     await mkdir(join(root, 'other'));

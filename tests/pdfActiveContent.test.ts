@@ -6,6 +6,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makePdf, writeTree } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 /**
  * A PDF that tries to act: JavaScript when it opens (OpenAction) and in a link on the page, a
@@ -73,7 +74,7 @@ describe('a PDF with JavaScript, Launch actions or embedded files', () => {
           reason: 'The PDF has an action that would start a program or open a file (Launch); Medvault never does.',
         },
       ]);
-      const [document] = await vault.listDocuments({ text: 'chinchilla' });
+      const [document] = await listDocuments(vault, { text: 'chinchilla' });
       expect(document?.source.path).toBe(path);
       // The vault keeps what the patient received, byte for byte.
       const [file] = await vault.db.read((q) =>

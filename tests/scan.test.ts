@@ -23,6 +23,7 @@ import { BLOB_DIR } from '../electron/core/vault/Vault';
 import { makeJpeg, makePng, writeTree } from './support/fixtures';
 import { imageOnlyPdf, jpegOf, pngOf, textPage, tiffOf } from './support/scanFixtures';
 import { withNewVault } from './support/vault';
+import { getDocument, listDocuments } from '../electron/core/usecases/documents';
 
 async function onDisk(path: string): Promise<FoundFile> {
   const bytes = (await readFile(path)).length;
@@ -30,7 +31,7 @@ async function onDisk(path: string): Promise<FoundFile> {
 }
 
 async function pdfOf(vault: Vault, documentId: string, position = 0): Promise<Buffer> {
-  const details = await vault.getDocument(documentId);
+  const details = await getDocument(vault, documentId);
   const file = details.files.find((candidate) => candidate.position === position)!;
   const row = await vault.db.read((q) =>
     q.get<{ blob_id: string }>('SELECT blob_id FROM document_files WHERE document_id = ? AND position = ?', [
@@ -50,7 +51,7 @@ function brightNoisePng(width: number, height: number): Buffer {
 }
 
 async function searchIds(vault: Vault, word: string): Promise<string[]> {
-  return (await vault.listDocuments({ text: word })).map((document) => document.id);
+  return (await listDocuments(vault, { text: word })).map((document) => document.id);
 }
 
 describe('scanned paper', () => {
@@ -87,9 +88,9 @@ describe('scanned paper', () => {
     const report = await runImport(vault, [], { sourceKind: 'scan', scans: [scan] });
     expect(report).toMatchObject({ status: 'completed', imported: 1, failed: [] });
 
-    const documents = await vault.listDocuments();
+    const documents = await listDocuments(vault);
     expect(documents).toHaveLength(1); // the page images are not documents of their own
-    const document = await vault.getDocument(documents[0]!.id);
+    const document = await getDocument(vault, documents[0]!.id);
     expect(document).toMatchObject({
       title: 'Cardiology letter',
       mediaType: 'application/pdf',
@@ -134,7 +135,7 @@ describe('scanned paper', () => {
       scans: [{ pages: [{ file: await onDisk(join(folder, 'eob.png')) }] }],
     });
     expect(report).toMatchObject({ imported: 1, failed: [] });
-    const [document] = await vault.listDocuments();
+    const [document] = await listDocuments(vault);
     expect(document).toMatchObject({ title: 'eob', type: 'explanation-of-benefits' });
   }, 60_000);
 
@@ -156,11 +157,11 @@ describe('scanned paper', () => {
       ],
     });
     expect(report).toMatchObject({ imported: 2, failed: [] });
-    const [photo] = await vault.listDocuments({ text: 'wombat' });
+    const [photo] = await listDocuments(vault, { text: 'wombat' });
     expect(photo?.title).toBe('Photo');
     const photoPage = (await PDFDocument.load(await pdfOf(vault, photo!.id))).getPage(0);
     expect(photoPage.getRotation().angle).toBe(90);
-    const [sideways] = await vault.listDocuments({ text: 'narwhal' });
+    const [sideways] = await listDocuments(vault, { text: 'narwhal' });
     expect(sideways?.title).toBe('Sideways');
     const sidewaysPage = (await PDFDocument.load(await pdfOf(vault, sideways!.id))).getPage(0);
     // Drawn turned 90° clockwise: it needs 270° more to be upright.
@@ -178,19 +179,19 @@ describe('scanned paper', () => {
     expect(report).toMatchObject({ imported: 3, failed: [], warnings: [] });
     // The import stores them at disk speed and queues the image and the text-less PDF for OCR.
     expect(await vault.db.read((q) => countPendingText(q))).toBe(2);
-    expect(await vault.listDocuments({ text: 'axolotl' })).toEqual([]);
+    expect(await listDocuments(vault, { text: 'axolotl' })).toEqual([]);
     const progress: number[] = [];
     const result = await recognizePendingText(vault, { onProgress: (p) => progress.push(p.done) });
     expect(result).toEqual({ recognized: 2, remaining: 0, problems: [] });
     expect(progress.at(-1)).toBe(2);
-    const [card] = await vault.listDocuments({ text: 'axolotl' });
+    const [card] = await listDocuments(vault, { text: 'axolotl' });
     expect(card).toMatchObject({ mediaType: 'image/png', source: { kind: 'file' } });
-    const [letter] = await vault.listDocuments({ text: 'capybara' });
+    const [letter] = await listDocuments(vault, { text: 'capybara' });
     expect(letter).toMatchObject({ mediaType: 'application/pdf', title: 'scanned letter' });
-    const [fax] = await vault.listDocuments({ text: 'okapi' });
+    const [fax] = await listDocuments(vault, { text: 'okapi' });
     expect(fax).toMatchObject({ mediaType: 'application/pdf', title: 'fax' });
     expect(await searchIds(vault, 'tapir')).toEqual([fax!.id]);
-    const details = await vault.getDocument(fax!.id);
+    const details = await getDocument(vault, fax!.id);
     expect(details.files.map((file) => file.mediaType)).toEqual(['application/pdf', 'image/tiff']);
     expect((await PDFDocument.load(await pdfOf(vault, fax!.id))).getPageCount()).toBe(2);
   }, 60_000);
@@ -215,7 +216,7 @@ describe('scanned paper', () => {
     expect(report).toMatchObject({ imported: 4, failed: [], warnings: [] });
     await recognizePendingText(vault, { ocr }).finally(() => ocr.close());
     expect(read).toHaveLength(1); // the note only
-    expect((await vault.listDocuments({ text: 'ocelot' })).map((document) => document.title)).toEqual(['note']);
+    expect((await listDocuments(vault, { text: 'ocelot' })).map((document) => document.title)).toEqual(['note']);
   }, 60_000);
 
   it('fails a scan with an unreadable page, naming the page, and imports the rest', async () => {
@@ -246,7 +247,7 @@ describe('scanned paper', () => {
         reason: expect.stringMatching(/^Page 2 \(broken\.jpg\) cannot be used: the JPEG/),
       },
     ]);
-    expect((await vault.listDocuments()).map((document) => document.title).sort()).toEqual(['Fine scan', 'note']);
+    expect((await listDocuments(vault)).map((document) => document.title).sort()).toEqual(['Fine scan', 'note']);
     expect(await searchIds(vault, 'ibex')).toEqual([]);
     // The good page staged for the failed scan was dropped, not left behind.
     expect(await readdir(join(dir, BLOB_DIR, 'incoming'))).toEqual([]);
@@ -279,7 +280,7 @@ describe('scanned paper', () => {
     expect(report.status).toBe('cancelled');
     expect(started).toBe(2); // no page was read after the cancel
     expect(Date.now() - began).toBeLessThan(15_000);
-    expect(await vault.listDocuments()).toEqual([]);
+    expect(await listDocuments(vault)).toEqual([]);
     expect(await readdir(join(dir, BLOB_DIR, 'incoming'))).toEqual([]);
     const runs = await vault.db.read((q) => q.all<{ status: string }>('SELECT status FROM import_runs'));
     expect(runs).toEqual([{ status: 'cancelled' }]);

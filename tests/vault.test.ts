@@ -8,6 +8,7 @@ import { Vault } from '../electron/core/vault/Vault';
 import { runImport } from '../electron/core/import/runImport';
 import { makePdf, makeRecordsFolder, tempDir, writeTree } from './support/fixtures';
 import { PASSPHRASE } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 describe('the vault', () => {
   let root: string;
@@ -138,7 +139,7 @@ describe('the vault', () => {
     );
     await vault.close();
     const reopened = await Vault.open(dir, { passphrase: PASSPHRASE });
-    expect((await reopened.listDocuments()).map((d) => d.id)).toEqual(kept.documents);
+    expect((await listDocuments(reopened)).map((d) => d.id)).toEqual(kept.documents);
     expect(await reopened.blobs.listStored()).toHaveLength(1);
     const run = await reopened.db.read((q) =>
       q.get<{ status: string }>('SELECT status FROM import_runs WHERE id = ?', [interrupted.runId]),

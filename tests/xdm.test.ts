@@ -4,6 +4,7 @@ import { runImport } from '../electron/core/import/runImport';
 import type { Vault } from '../electron/core/vault/Vault';
 import { writeXdmZip } from './support/xdmFixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 describe('importing an IHE XDM package (a portal download)', () => {
   let vault: Vault;
@@ -17,7 +18,7 @@ describe('importing an IHE XDM package (a portal download)', () => {
 
   /** The package's PDF, filed by what METADATA.XML says of it. */
   async function expectFiledByMetadata(path: string): Promise<void> {
-    const [pdf] = await vault.listDocuments({ text: 'axolotl' });
+    const [pdf] = await listDocuments(vault, { text: 'axolotl' });
     expect(pdf).toMatchObject({
       title: 'Operative report, right knee arthroscopy',
       type: 'operative-report',
@@ -35,7 +36,7 @@ describe('importing an IHE XDM package (a portal download)', () => {
     expect(report).toMatchObject({ imported: 2, failed: [], skipped: 3 }); // INDEX.HTM, README.TXT, METADATA.XML
     await expectFiledByMetadata(`${zipPath}/IHE_XDM/SUBSET01/DOC0001.PDF`);
     // The C-CDA without metadata of its own in the package is filed from its header.
-    expect((await vault.listDocuments({ type: 'care-summary' })).map((d) => d.title)).toEqual([
+    expect((await listDocuments(vault, { type: 'care-summary' })).map((d) => d.title)).toEqual([
       'Patient Chart Summary',
     ]);
   });

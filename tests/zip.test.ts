@@ -11,6 +11,7 @@ import { ZIP_LIMITS } from '../electron/core/import/zip/zipArchive';
 import type { Vault } from '../electron/core/vault/Vault';
 import { makeJpeg, makePdf } from './support/fixtures';
 import { withNewVault } from './support/vault';
+import { listDocuments } from '../electron/core/usecases/documents';
 
 type ZipContent = Buffer | { zeros: number } | { stored: Buffer };
 
@@ -72,7 +73,7 @@ describe('importing zips (a zipped disc, a portal download)', () => {
     });
     const report = await runImport(vault, [zipPath]);
     expect(report).toMatchObject({ imported: 2, failed: [], skipped: 1 });
-    const found = await vault.listDocuments({ text: 'ocelot' });
+    const found = await listDocuments(vault, { text: 'ocelot' });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
       date: '2023-02-01',
@@ -153,9 +154,9 @@ describe('importing zips (a zipped disc, a portal download)', () => {
         },
       ]);
       expect(report.imported).toBe(3);
-      const [pdf] = await vault.listDocuments({ text: 'tapir' });
+      const [pdf] = await listDocuments(vault, { text: 'tapir' });
       expect(pdf?.source.path).toBe(`${zipPath}/inner.zip/folder/summary.pdf`);
-      const [lab] = await vault.listDocuments({ text: 'narwhal' });
+      const [lab] = await listDocuments(vault, { text: 'narwhal' });
       expect(lab?.source.path).toBe(`${zipPath}/inner.zip/deeper.zip/labs/cbc.txt`);
       expect(await readdir(root)).toEqual(expect.not.arrayContaining(['folder', 'labs', 'inner.zip']));
     });
@@ -181,7 +182,7 @@ describe('importing zips (a zipped disc, a portal download)', () => {
         { path: `${zipPath}/inner.zip`, reason: expect.stringMatching(/damaged or unsafe \(invalid relative path/) },
       ]);
       expect(report.imported).toBe(2);
-      expect(await vault.listDocuments({ text: 'dugong' })).toHaveLength(1);
+      expect(await listDocuments(vault, { text: 'dugong' })).toHaveLength(1);
       expect(await readdir(join(root, '..'))).toEqual(expect.not.arrayContaining(['evil.txt']));
     });
 
@@ -204,7 +205,7 @@ describe('importing zips (a zipped disc, a portal download)', () => {
           { path: `${zipPath}/inner.zip/second.txt`, reason: expect.stringMatching(/would unpack to more than/) },
         ]);
         expect(report.imported).toBe(2);
-        expect(await vault.listDocuments({ text: 'manatee' })).toHaveLength(1);
+        expect(await listDocuments(vault, { text: 'manatee' })).toHaveLength(1);
       } finally {
         ZIP_LIMITS.totalBytes = total;
       }
@@ -227,7 +228,7 @@ describe('importing zips (a zipped disc, a portal download)', () => {
           },
         ]);
         expect(report.imported).toBe(2);
-        const [note] = await vault.listDocuments({ text: 'kiwi' });
+        const [note] = await listDocuments(vault, { text: 'kiwi' });
         expect(note?.source.path).toBe(`${stored}/inner.zip/note.txt`);
       } finally {
         NESTING_LIMITS.inMemoryBytes = cap;

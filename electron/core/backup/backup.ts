@@ -227,7 +227,7 @@ export async function restoreVault(
   // Open it once: proves the database opens with the restored keys and is at a known schema.
   const vault = await Vault.open(target, credential);
   try {
-    const documents = (await vault.listDocuments()).length;
+    const documents = await vault.db.read((q) => countDocuments(q));
     return { documents };
   } finally {
     await vault.close();

@@ -1,19 +1,10 @@
 import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DocumentDetails, DocumentEdit, DocumentFilter, VaultDocument } from '../../../shared/documents';
 import { deriveVaultKeys, type VaultKeys } from '../crypto/keys';
 import { Database } from '../db/Database';
 import { endImportRun, runningImportRuns } from '../db/importRuns';
 import { migrate } from '../db/migrate';
-import {
-  countByCategory,
-  deleteRunDocuments,
-  editDocument,
-  getDocument,
-  listDocuments,
-  type CategoryCount,
-  countDocuments,
-} from '../documents/repository';
+import { countDocuments, deleteRunDocuments } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
 import { allBlobIds, blobsToVerify } from './blobRows';
 import { BlobStore, type BlobProblem } from './blobStore';
@@ -166,22 +157,6 @@ export class Vault {
     const updated = await rewrapWithPassphrase(this.keyFile, this.masterKey, newPassphrase);
     await writeKeyFile(this.dir, updated);
     this.keyFile = updated;
-  }
-
-  listDocuments(filter: DocumentFilter = {}): Promise<VaultDocument[]> {
-    return this.db.read((q) => listDocuments(q, filter));
-  }
-
-  getDocument(id: string): Promise<DocumentDetails> {
-    return this.db.read((q) => getDocument(q, id));
-  }
-
-  editDocument(id: string, edit: DocumentEdit): Promise<VaultDocument> {
-    return this.db.transaction((tx) => editDocument(tx, id, edit));
-  }
-
-  countByCategory(): Promise<CategoryCount[]> {
-    return this.db.read((q) => countByCategory(q));
   }
 
   /**
