@@ -24,6 +24,8 @@ export type ApiErrorCode =
   | 'vault-busy'
   | 'vault-too-new'
   | 'vault-damaged'
+  /** The vault's database cannot be used as it is (missing, empty, cut short, damaged, another vault's): nothing was changed. */
+  | 'database-unusable'
   | 'vault-locked'
   | 'not-found'
   | 'invalid-argument'

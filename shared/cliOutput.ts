@@ -79,6 +79,8 @@ export interface VerifyJson {
   blobsChecked: number;
   bytesChecked: number;
   problems: { documentId: string | null; blobId: string; problem: string; message: string }[];
+  /** Stored files no document names (kept until `medvault clean --yes`). */
+  unreferenced: { blobId: string; bytes: number }[];
 }
 
 /** One record of `medvault disclosures --json`: the form under the name the log's files use. */

@@ -107,17 +107,30 @@ describe('encrypted blob files', () => {
     await expect(other.readAll(written.blobId)).rejects.toBeInstanceOf(BlobDamagedError);
   });
 
-  it('sweeps unfinished writes and files the database does not know', async () => {
+  it('removes only unfinished writes on recovery: every stored file stays, whatever the database says', async () => {
     const kept = await store.writeBuffer(randomBytes(10));
-    const stray = await store.writeBuffer(randomBytes(10));
+    const unknown = await store.writeBuffer(randomBytes(10));
     const unfinished = await store.createWriter();
     await unfinished.write(randomBytes(5000));
-    const result = await store.sweep(new Set([kept.blobId]));
-    expect(result.removed).toBe(2);
-    expect(await store.listStored()).toEqual([kept.blobId]);
-    expect(await readdir(join(dir, 'incoming'))).toEqual([]);
-    expect(stray.blobId).not.toBe(kept.blobId);
+    // Not a writer's file: left alone too.
+    await writeFile(join(dir, 'incoming', 'notes.txt'), 'mine');
+    const result = await store.removeUnfinishedWrites();
+    expect(result.removed).toBe(1);
+    expect((await store.listStored()).sort()).toEqual([kept.blobId, unknown.blobId].sort());
+    expect(await readdir(join(dir, 'incoming'))).toEqual(['notes.txt']);
     await unfinished.abort();
+  });
+
+  it('reads a blob the database names while it is still incoming (an import moving it into place)', async () => {
+    const writer = await store.createWriter();
+    const data = randomBytes(3000);
+    await writer.write(data);
+    await writer.finish();
+    expect((await store.readAll(writer.blobId)).equals(data)).toBe(true);
+    await store.commit(writer);
+    expect((await store.readAll(writer.blobId)).equals(data)).toBe(true);
+    await store.delete(writer.blobId);
+    await expect(store.readAll(writer.blobId)).rejects.toBeInstanceOf(BlobDamagedError);
   });
 
   it('defers deleting a blob that a backup has pinned', async () => {

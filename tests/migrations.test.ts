@@ -182,7 +182,7 @@ describe('schema migrations', () => {
         );
       }
     });
-    expect(await migrate(db)).toEqual({ from: 4, to: 5 });
+    expect(await migrate(db, MIGRATIONS.slice(0, 5))).toEqual({ from: 4, to: 5 });
     const table = await db.read((q) =>
       q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'key_images'`),
     );
@@ -219,6 +219,25 @@ describe('schema migrations', () => {
     expect(await db.read((q) => q.all('SELECT document_id FROM key_images'))).toEqual([{ document_id: 'doc2' }]);
   });
 
+  it('006 records the vault the database belongs to: one STRICT row, never two', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 5))).toEqual({ from: 0, to: 5 });
+    expect(await migrate(db, MIGRATIONS.slice(0, 6))).toEqual({ from: 5, to: 6 });
+    const table = await db.read((q) =>
+      q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'vault_identity'`),
+    );
+    expect(table?.sql).toMatch(/\)\s*STRICT$/);
+    const insert = (row: string, id: string | null) =>
+      db.transaction((tx) => tx.run(`INSERT INTO vault_identity (only_row, vault_id) VALUES (${row}, ?)`, [id]));
+    await insert('1', 'vault-a');
+    await expect(insert('1', 'vault-b')).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+    await expect(insert('2', 'vault-b')).rejects.toThrow(/CHECK/);
+    await expect(insert('NULL', 'vault-b')).rejects.toThrow(/UNIQUE|PRIMARY KEY|CHECK|NOT NULL/);
+    await db.transaction((tx) => tx.run(`DELETE FROM vault_identity`));
+    await expect(insert('1', null)).rejects.toThrow(/NOT NULL/);
+    await insert('1', 'vault-a');
+    expect(await db.read((q) => q.all('SELECT vault_id FROM vault_identity'))).toEqual([{ vault_id: 'vault-a' }]);
+  });
+
   it('leaves a current database as it is', async () => {
     await migrate(db);
     await db.transaction((tx) => tx.run(`INSERT INTO settings (key, value) VALUES ('owner', 'x')`));
@@ -247,7 +266,7 @@ describe('schema migrations', () => {
   it('a wrong key fails on the first query, as SQLCipher does', async () => {
     await migrate(db);
     await db.close();
-    await expect(Database.open(path, randomBytes(32))).rejects.toMatchObject({ code: 'vault-damaged' });
+    await expect(Database.open(path, randomBytes(32))).rejects.toMatchObject({ code: 'database-unusable' });
     db = await Database.open(path, key);
     expect(await userVersion()).toBe(LATEST_SCHEMA_VERSION);
   });

@@ -13,7 +13,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDict, PDFDocument, PDFName, PDFRef, degrees } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
-import type { DisclosureRecord, PacketPlan } from '../shared/packets';
+import type { PacketPlan } from '../shared/packets';
+import type { DisclosureJson } from '../shared/cliOutput';
 import { PSYCHOTHERAPY_EXCLUDED_WARNING, PSYCHOTHERAPY_INCLUDED_WARNING } from '../shared/packets';
 import { planPacket, writePdfPacket } from '../electron/core/usecases/packets';
 import { packetKind } from '../electron/core/export/kinds';
@@ -89,10 +90,10 @@ function appealArgs(out: string, documentIds: string[], ...extra: string[]): str
   ];
 }
 
-async function disclosures(): Promise<DisclosureRecord[]> {
+async function disclosures(): Promise<DisclosureJson[]> {
   const result = await cli(['disclosures', '--json']);
   expect(result.code, describeRun(result)).toBe(0);
-  return parseJson<DisclosureRecord[]>(result);
+  return parseJson<DisclosureJson[]>(result);
 }
 
 beforeAll(async () => {
@@ -531,7 +532,7 @@ describe('medvault export new-provider', () => {
     const record = log.find((r) => r.id === written.disclosureId);
     expect(record).toMatchObject({
       purpose: 'new-provider',
-      form: 'pdf',
+      packetKind: 'appeal-pdf',
       recipient: { name: 'Dr. Newman', organisation: 'Family Practice', address: '' },
     });
     expect(record!.documents.map((d) => [d.documentId, d.sha256])).toEqual(

@@ -115,7 +115,7 @@ describe('the vault', () => {
   it('reports a missing database instead of silently starting an empty one', async () => {
     (await Vault.create(dir, PASSPHRASE)).vault.close();
     await rm(join(dir, 'vault.db'));
-    await expect(Vault.open(dir, { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'vault-damaged' });
+    await expect(Vault.open(dir, { passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'database-unusable' });
   });
 
   it('will not create a vault over another one or in a folder with other files', async () => {

@@ -17,7 +17,7 @@ import { describeKeyImages, keyImagesRequestFrom } from './keyImagesCommand';
 import { EXIT, OPTIONS, credentialFrom, type Io, type Values } from './options';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshotRequestFrom } from './snapshotCommand';
-import { backup, changePassphrase, init, owner, restore, verify } from './vaultCommands';
+import { backup, changePassphrase, clean, init, owner, restore, verify } from './vaultCommands';
 
 export { EXIT };
 
@@ -64,7 +64,9 @@ Commands:
                                         recorded in the disclosure log
   disclosures [--json] [--csv FILE]     every packet made: when, to whom, why, which documents
   ocr [--json]                          read the text of the images and PDFs still waiting for OCR
-  verify [--json]                       check the database and every file's integrity
+  verify [--json]                       check the database and every file's integrity, and list
+                                        stored files no document names (kept: see clean)
+  clean [--yes] [--json]                say how many stored files no document names; --yes removes them
   passphrase                            change the passphrase
   owner [--name N] [--patient-id ID] [--clear]
                                         whose vault this is (imports warn about other patients)
@@ -160,6 +162,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await withVault(vaultDir, values, io, (vault) => ocrCommand(vault, values, io));
       case 'verify':
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
+      case 'clean':
+        return await withVault(vaultDir, values, io, (vault) => clean(vault, values, io));
       case 'passphrase':
         return await withVault(vaultDir, values, io, (vault) => changePassphrase(vault, io));
       case 'owner':
@@ -174,6 +178,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (error) {
     if (error instanceof MedvaultError) {
       io.err(`medvault: ${error.message}`);
+      if (error.code === 'database-unusable') return EXIT.databaseUnusable;
       return error.isUserError ? EXIT.userError : EXIT.dataProblem;
     }
     // Not one of ours: say what failed in one line; the stack stays out of the patient's way.

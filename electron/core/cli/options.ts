@@ -4,8 +4,8 @@ import { MedvaultError } from '../errors';
 import type { Credential } from '../usecases/vaults';
 import { promptHidden } from './prompt';
 
-/** Exit codes: the contract scripts rely on. */
-export const EXIT = { ok: 0, userError: 1, dataProblem: 2, interrupted: 130 } as const;
+/** Exit codes: the contract scripts rely on (3: the vault's database cannot be used; nothing was changed). */
+export const EXIT = { ok: 0, userError: 1, dataProblem: 2, databaseUnusable: 3, interrupted: 130 } as const;
 
 export const OPTIONS = {
   vault: { type: 'string' },
@@ -55,6 +55,7 @@ export const OPTIONS = {
   deidentify: { type: 'boolean' },
   zip: { type: 'boolean' },
   csv: { type: 'string' },
+  yes: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];

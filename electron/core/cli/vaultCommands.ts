@@ -1,11 +1,13 @@
-/** `medvault init`, `verify`, `passphrase`, `owner`, `backup` and `restore`: the vault itself. */
+/** `medvault init`, `verify`, `clean`, `passphrase`, `owner`, `backup` and `restore`: the vault itself. */
 import { MedvaultError } from '../errors';
 import { getOwner, setOwner } from '../usecases/owner';
 import {
   backUp,
   changePassphrase as rekey,
   createVault,
+  removeUnreferencedFiles,
   restoreBackup,
+  unreferencedFiles,
   verifyVault,
   type Vault,
 } from '../usecases/vaults';
@@ -36,17 +38,54 @@ export async function verify(vault: Vault, values: Values, io: Io): Promise<numb
   const report = await verifyVault(vault);
   if (values.json) {
     io.out(JSON.stringify(report));
-  } else if (report.ok) {
-    io.out(
-      `The vault is intact: the database and ${plural(report.blobsChecked, 'file')} (${plural(report.documents, 'document')}) check out.`,
-    );
   } else {
-    const lines = ['The vault has problems:'];
-    if (report.database !== 'ok') lines.push(`  database: ${report.database}`);
-    for (const problem of report.problems) lines.push(`  ${problem.message}`);
+    const lines: string[] = [];
+    if (report.ok) {
+      lines.push(
+        `The vault is intact: the database and ${plural(report.blobsChecked, 'file')} (${plural(report.documents, 'document')}) check out.`,
+      );
+    } else {
+      lines.push('The vault has problems:');
+      if (report.database !== 'ok') lines.push(`  database: ${report.database}`);
+      for (const problem of report.problems) lines.push(`  ${problem.message}`);
+    }
+    if (report.unreferenced.length > 0) lines.push(unreferencedSentence(report.unreferenced));
     io.out(lines.join('\n'));
   }
   return report.ok ? EXIT.ok : EXIT.dataProblem;
+}
+
+function unreferencedSentence(files: readonly { bytes: number }[]): string {
+  const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  return `${plural(files.length, 'stored file')} (${formatBytes(bytes)}) belong to no document; they are kept until "medvault clean --yes" removes them.`;
+}
+
+/**
+ * Stored files no document names are never removed on Medvault's own judgement: this says how
+ * many there are, and removes them only with --yes.
+ */
+export async function clean(vault: Vault, values: Values, io: Io): Promise<number> {
+  if (!values.yes) {
+    const files = await unreferencedFiles(vault);
+    if (values.json) io.out(JSON.stringify({ unreferenced: files.length, removed: 0 }));
+    else if (files.length === 0) io.out('Every stored file belongs to a document: there is nothing to remove.');
+    else io.out(unreferencedSentence(files));
+    return EXIT.ok;
+  }
+  const removed = await removeUnreferencedFiles(vault);
+  if (values.json) io.out(JSON.stringify({ unreferenced: removed.length, removed: removed.length }));
+  else if (removed.length === 0) io.out('Every stored file belongs to a document: nothing was removed.');
+  else
+    io.out(
+      `Removed ${plural(removed.length, 'stored file')} (${formatBytes(removed.reduce((sum, file) => sum + file.bytes, 0))}) that belonged to no document.`,
+    );
+  return EXIT.ok;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 export async function changePassphrase(vault: Vault, io: Io): Promise<number> {

@@ -26,7 +26,12 @@ export class Database {
   private constructor(private readonly db: Sqlite.Database) {}
 
   /** Opens the file with a raw 256-bit key. A wrong key only shows at the first query. */
-  static async open(path: string, rawKey: Buffer): Promise<Database> {
+  /**
+   * Opens the database with its key. `existing`: it must already hold a schema — an empty or
+   * unreadable file is refused before anything is written to it (no journal mode set, nothing
+   * created), so that what is on disk stays as it was for a rescue.
+   */
+  static async open(path: string, rawKey: Buffer, { existing = false } = {}): Promise<Database> {
     const db = await new Promise<Sqlite.Database>((resolve, reject) => {
       const handle: Sqlite.Database = new sqlcipher.Database(path, (error: Error | null) =>
         error ? reject(error) : resolve(handle),
@@ -38,18 +43,33 @@ export class Database {
     await conn.exec('PRAGMA cipher_log_level = NONE');
     // A raw key in x'..' form skips SQLCipher's own PBKDF2: the key is already derived.
     await conn.exec(`PRAGMA key = "x'${rawKey.toString('hex')}'"`);
+    let schema: number;
     try {
       await conn.get('SELECT count(*) AS n FROM sqlite_master');
+      schema = (await conn.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
     } catch (error) {
       await database.close();
-      if (String((error as Error).message).includes('SQLITE_NOTADB')) {
+      const message = String((error as Error).message);
+      if (message.includes('SQLITE_NOTADB')) {
         throw new MedvaultError(
-          'vault-damaged',
+          'database-unusable',
           'The vault database cannot be decrypted with this vault’s key: it is damaged or belongs to another vault.',
           { cause: error },
         );
       }
+      if (message.includes('SQLITE_CORRUPT')) {
+        throw new MedvaultError('database-unusable', 'The vault database is damaged and cannot be read.', {
+          cause: error,
+        });
+      }
       throw error;
+    }
+    if (existing && schema === 0) {
+      await database.close();
+      throw new MedvaultError(
+        'database-unusable',
+        'The vault database holds no vault: it is empty or was replaced by a new one.',
+      );
     }
     // Temporary tables and sort spills stay in memory: SQLite's temp files would not be encrypted.
     await conn.exec(`

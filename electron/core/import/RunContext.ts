@@ -10,7 +10,7 @@ import type { ImportFailure } from '../../../shared/imports';
 import { decideSuggestion } from '../classify/textSuggestion';
 import type { Queryable } from '../db/Database';
 import { insertDocument, type DocumentSuggestion } from '../documents/repository';
-import { describeIoError } from '../errors';
+import { MedvaultError, describeIoError } from '../errors';
 import { blobIdsBySha256, blobOwner, insertBlobRow, insertBlobRows, type BlobRow } from '../vault/blobRows';
 import type { BlobWriter } from '../vault/blobStore';
 import type { Vault } from '../vault/Vault';
@@ -104,6 +104,10 @@ export class RunContext implements ImportContext {
     }
   }
 
+  /**
+   * The document's rows first, naming its blob while it is still in `incoming/`, then the blob
+   * moved into place: a stored file is always one the database named (see `moveIntoPlace`).
+   */
   async commitDocument(
     staged: StagedFile,
     document: Parameters<ImportContext['commitDocument']>[1],
@@ -111,16 +115,11 @@ export class RunContext implements ImportContext {
     const entry = this.writers.get(staged);
     if (!entry) throw new Error('commitDocument needs a newly staged file');
     this.writers.delete(staged);
-    try {
-      await this.vault.blobs.commit(entry.writer, { durable: false });
-    } catch (error) {
-      await entry.writer.abort();
-      throw error;
-    }
     // Filed before the transaction: reading the text for its type and date takes a moment.
     const decided = decideSuggestion(document, { planned: this.planned.get(document.sourcePath), text: document.text });
+    let outcome: FileOutcome;
     try {
-      const outcome = await this.vault.db.transaction(
+      outcome = await this.vault.db.transaction(
         async (tx): Promise<FileOutcome> => {
           // Two identical files in flight at once: the second to commit is the duplicate.
           if (!(await insertBlobRow(tx, staged.blob))) {
@@ -140,12 +139,40 @@ export class RunContext implements ImportContext {
         },
         { durable: false },
       );
-      if (outcome.kind === 'imported') this.committedBlobs.push(staged.blob.blobId);
-      if (outcome.kind === 'duplicate') await this.vault.blobs.delete(staged.blob.blobId);
-      return outcome;
     } catch (error) {
-      await this.vault.blobs.delete(staged.blob.blobId);
+      await entry.writer.abort();
       throw error;
+    }
+    if (outcome.kind !== 'imported') {
+      await entry.writer.abort();
+      return outcome;
+    }
+    await this.moveIntoPlace([entry.writer]);
+    this.committedBlobs.push(staged.blob.blobId);
+    return outcome;
+  }
+
+  /**
+   * Moves blobs the database now names from `incoming/` into place, a few at a time (thousands
+   * of instances make this a real part of a disc's import). If one cannot be moved, the run
+   * cannot finish as it stands: it is stopped and undone (its rows, and its files wherever they are).
+   */
+  private async moveIntoPlace(writers: readonly BlobWriter[]): Promise<void> {
+    const queue = [...writers];
+    const moveNext = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        await this.vault.blobs.commit(next, { durable: false });
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: 4 }, moveNext));
+    } catch (error) {
+      if (error instanceof MedvaultError && error.code === 'disk-full') throw error;
+      throw new MedvaultError(
+        'vault-damaged',
+        `A file could not be moved into place in the vault (${error instanceof Error ? error.message : String(error)}); the import was undone.`,
+        { cause: error },
+      );
     }
   }
 
@@ -202,25 +229,10 @@ export class RunContext implements ImportContext {
       this.writers.delete(staged);
       return { staged, writer: entry.writer };
     });
-    const moved: string[] = [];
-    try {
-      // Renamed a few at a time: thousands of instances make this a real part of a disc's import.
-      const queue = [...entries];
-      const renameNext = async (): Promise<void> => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          await this.vault.blobs.commit(next.writer, { durable: false });
-          moved.push(next.writer.blobId);
-        }
-      };
-      await Promise.all(Array.from({ length: 4 }, renameNext));
-    } catch (error) {
-      for (const { writer } of entries) await writer.abort();
-      for (const blobId of moved) await this.vault.blobs.delete(blobId);
-      throw error;
-    }
     const reused = new Map<StagedFile, string>();
+    let result: T;
     try {
-      const result = await this.vault.db.transaction(
+      result = await this.vault.db.transaction(
         async (tx) => {
           // Identical content committed meanwhile (a twin in flight): use that blob.
           const known = await blobIdsBySha256(
@@ -241,15 +253,15 @@ export class RunContext implements ImportContext {
         },
         { durable: false },
       );
-      for (const { staged } of entries) {
-        if (reused.has(staged)) await this.vault.blobs.delete(staged.blob.blobId);
-        else this.committedBlobs.push(staged.blob.blobId);
-      }
-      return result;
     } catch (error) {
-      for (const blobId of moved) await this.vault.blobs.delete(blobId);
+      for (const { writer } of entries) await writer.abort();
       throw error;
     }
+    for (const { staged, writer } of entries) if (reused.has(staged)) await writer.abort();
+    const moved = entries.filter(({ staged }) => !reused.has(staged));
+    await this.moveIntoPlace(moved.map(({ writer }) => writer));
+    for (const { staged } of moved) this.committedBlobs.push(staged.blob.blobId);
+    return result;
   }
 
   notePatient(name: string | null, id: string | null): void {

@@ -22,6 +22,18 @@ export function verifyVault(vault: Vault): Promise<VerifyReport> {
   return vault.verify();
 }
 
+/** Stored files no document names, with their sizes: reported, never removed on open. */
+export function unreferencedFiles(vault: Vault): Promise<{ blobId: string; bytes: number }[]> {
+  return vault.unreferencedBlobs();
+}
+
+/** Removes the stored files no document names, when the patient asks; returns what went. */
+export async function removeUnreferencedFiles(vault: Vault): Promise<{ blobId: string; bytes: number }[]> {
+  const files = await vault.unreferencedBlobs();
+  for (const file of files) await vault.blobs.delete(file.blobId);
+  return files;
+}
+
 export function changePassphrase(vault: Vault, passphrase: string): Promise<void> {
   return vault.changePassphrase(passphrase);
 }

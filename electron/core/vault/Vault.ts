@@ -4,6 +4,7 @@ import { deriveVaultKeys, type VaultKeys } from '../crypto/keys';
 import { Database } from '../db/Database';
 import { endImportRun, runningImportRuns } from '../db/importRuns';
 import { migrate } from '../db/migrate';
+import { readVaultIdentity, writeVaultIdentity } from '../db/vaultIdentity';
 import { countDocuments, deleteRunDocuments } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
 import { allBlobIds, blobsToVerify } from './blobRows';
@@ -38,6 +39,49 @@ export interface VerifyReport {
   blobsChecked: number;
   bytesChecked: number;
   problems: VerifyProblem[];
+  /** Stored files no document names: kept (never deleted on open), reported, removed when asked. */
+  unreferenced: { blobId: string; bytes: number }[];
+}
+
+/**
+ * The database file as it must be before it is opened: there, not empty, not cut short (SQLCipher
+ * writes whole pages). Each refusal its own sentence; nothing is changed.
+ */
+async function checkDatabaseFile(dir: string): Promise<void> {
+  const path = join(dir, DATABASE_FILE);
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw describeIoError(error, `the vault database ${path}`);
+  });
+  if (!info) throw unusable(dir, `The vault database (${DATABASE_FILE}) is missing.`);
+  if (!info.isFile()) throw unusable(dir, `The vault database (${DATABASE_FILE}) is not a file.`);
+  if (info.size === 0) {
+    throw unusable(dir, `The vault database (${DATABASE_FILE}) is empty: it was cut off or replaced by an empty file.`);
+  }
+  if (info.size % DATABASE_PAGE_BYTES !== 0) {
+    throw unusable(dir, `The vault database (${DATABASE_FILE}) is cut short (${info.size} bytes, not whole pages).`);
+  }
+}
+
+/** SQLCipher 4's page size: a whole database is a multiple of it. */
+const DATABASE_PAGE_BYTES = 4096;
+
+function unusable(dir: string, sentence: string): MedvaultError {
+  return new MedvaultError(
+    'database-unusable',
+    `${sentence} The vault at ${dir} was not opened, and nothing in it was changed or removed.`,
+  );
+}
+
+/**
+ * The database is this vault's: it names `vault.json`'s vault id (a vault made before the id was
+ * kept gets it now). Another vault's database, under this vault's keys, is refused.
+ */
+async function bindToVault(db: Database, dir: string, vaultId: string): Promise<void> {
+  const bound = await db.read((q) => readVaultIdentity(q));
+  if (bound === vaultId) return;
+  if (bound !== null) throw unusable(dir, `The vault database (${DATABASE_FILE}) belongs to another vault.`);
+  await db.transaction((tx) => writeVaultIdentity(tx, vaultId));
 }
 
 /**
@@ -110,11 +154,18 @@ export class Vault {
     const lock = await VaultLock.acquire(dir);
     let db: Database | undefined;
     try {
-      if (!creating && !(await exists(join(dir, DATABASE_FILE)))) {
-        throw new MedvaultError('vault-damaged', `The vault database (${DATABASE_FILE}) is missing from ${dir}.`);
+      // What the database must be before anything touches it: refused, not repaired, so that a
+      // lost or replaced database never passes for an empty vault (whose open would clean up).
+      if (!creating) await checkDatabaseFile(dir);
+      try {
+        db = await Database.open(join(dir, DATABASE_FILE), keys.databaseKey, { existing: !creating });
+      } catch (error) {
+        throw error instanceof MedvaultError && error.code === 'database-unusable'
+          ? unusable(dir, error.message)
+          : error;
       }
-      db = await Database.open(join(dir, DATABASE_FILE), keys.databaseKey);
       await migrate(db);
+      await bindToVault(db, dir, keyFile.vaultId);
       const vault = new Vault(
         dir,
         db,
@@ -162,7 +213,7 @@ export class Vault {
   /**
    * Undoes an import run: its documents go, and so do blobs no other document uses.
    * The rows go first (one transaction), then the files; a crash in between leaves only
-   * unreferenced files, which the next open sweeps.
+   * unreferenced files, which `verify` reports and `medvault clean` removes when asked.
    */
   async rollbackRun(runId: string, status: 'cancelled' | 'interrupted'): Promise<void> {
     const orphaned = await this.db.transaction(async (tx) => {
@@ -173,12 +224,25 @@ export class Vault {
     for (const blobId of orphaned) await this.blobs.delete(blobId);
   }
 
-  /** Imports that were running when a process died are undone, then stray files are swept. */
+  /**
+   * Imports that were running when a process died are undone (their run names what they wrote),
+   * then the unfinished writes in `blobs/incoming` are removed. Nothing else is deleted on open: a
+   * stored file the database does not name is kept, and `verify` reports it.
+   */
   private async recoverFromCrash(): Promise<void> {
     const running = await this.db.read((q) => runningImportRuns(q));
     for (const runId of running) await this.rollbackRun(runId, 'interrupted');
-    const known = await this.db.read((q) => allBlobIds(q));
-    await this.blobs.sweep(new Set(known));
+    await this.blobs.removeUnfinishedWrites();
+  }
+
+  /** Stored files no document names (left by an undo cut short, or put there by hand), with their sizes. */
+  async unreferencedBlobs(): Promise<{ blobId: string; bytes: number }[]> {
+    const known = new Set(await this.db.read((q) => allBlobIds(q)));
+    const unknown: { blobId: string; bytes: number }[] = [];
+    for (const blobId of await this.blobs.listStored()) {
+      if (!known.has(blobId)) unknown.push({ blobId, bytes: await this.blobs.sizeOf(blobId) });
+    }
+    return unknown;
   }
 
   async verify(onProgress?: (done: number, total: number) => void): Promise<VerifyReport> {
@@ -221,6 +285,7 @@ export class Vault {
       blobsChecked: blobs.length,
       bytesChecked,
       problems,
+      unreferenced: await this.unreferencedBlobs(),
     };
   }
 }
@@ -233,15 +298,6 @@ const CREATE_LEFTOVERS = new Set([
   BLOB_DIR,
   'vault.lock',
 ]);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const PROBLEM_SENTENCE: Record<BlobProblem, string> = {
   missing: 'its encrypted file is missing.',

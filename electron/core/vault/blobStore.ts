@@ -49,8 +49,8 @@ const READ_BATCH_CHUNKS = 16;
 
 /**
  * Document bytes, each in its own encrypted file named by a random id (the name says nothing of
- * the content). New blobs are written under `incoming/`, synced, and only then moved into place;
- * whatever is left in `incoming/`, or in place but unknown to the database, is swept on open.
+ * the content). New blobs are written under `incoming/`, named by the database, and only then moved
+ * into place; an open removes only unfinished writes from `incoming/` (`removeUnfinishedWrites`).
  */
 export class BlobStore {
   private readonly incomingDir: string;
@@ -186,8 +186,11 @@ export class BlobStore {
     try {
       handle = await open(path, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobDamagedError(blobId, 'missing');
-      throw describeIoError(error, 'a file in the vault');
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeIoError(error, 'a file in the vault');
+      // Named by the database a moment before it is moved into place (an import under way).
+      const incoming = where === 'stored' ? await open(this.incomingPathOf(blobId), 'r').catch(() => null) : null;
+      if (!incoming) throw new BlobDamagedError(blobId, 'missing');
+      handle = incoming;
     }
     try {
       const { size } = await handle.stat();
@@ -286,12 +289,14 @@ export class BlobStore {
     await rm(this.incomingPathOf(blobId), { force: true });
   }
 
+  /** Removes a blob, in place or still incoming (a run undone before its commit moved it). */
   async delete(blobId: string): Promise<void> {
     if (this.pinned.has(blobId)) {
       this.deferredDeletes.add(blobId);
       return;
     }
     await rm(this.pathOf(blobId), { force: true });
+    await rm(this.incomingPathOf(blobId), { force: true });
   }
 
   /** Every blob id present on disk (not counting unfinished writes). */
@@ -307,23 +312,25 @@ export class BlobStore {
   }
 
   /**
-   * Removes what a crash left behind: unfinished writes, and blobs the database does not name.
-   * Only called while this process holds the vault lock, so no other writer is mid-import.
+   * Removes the unfinished writes a crash left in `incoming/`: files a writer created there (a
+   * blob's name, made with O_EXCL) that no commit moved into place — the database names a blob only
+   * once it is in place, or while the run that wrote it is still running (and is undone first).
+   * Anything else found there is left alone. Only called while this process holds the vault lock.
    */
-  async sweep(known: ReadonlySet<string>): Promise<{ removed: number }> {
+  async removeUnfinishedWrites(): Promise<{ removed: number }> {
     let removed = 0;
     await mkdir(this.incomingDir, { recursive: true, mode: 0o700 });
     for (const file of await readdir(this.incomingDir)) {
+      if (!BLOB_ID.test(file)) continue;
       await rm(join(this.incomingDir, file), { force: true });
       removed++;
     }
-    for (const id of await this.listStored()) {
-      if (!known.has(id)) {
-        await this.delete(id);
-        removed++;
-      }
-    }
     return { removed };
+  }
+
+  /** The size on disk of a stored blob (0 when it is gone). */
+  async sizeOf(blobId: string): Promise<number> {
+    return (await stat(this.pathOf(blobId)).catch(() => null))?.size ?? 0;
   }
 }
 
