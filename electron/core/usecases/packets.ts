@@ -27,6 +27,7 @@ import { resolvePacket } from '../export/resolvePacket';
 import { checkPacketTarget } from '../export/packetTarget';
 import { requireStudy, writePacketDisc, type DiscPacketResult } from '../export/disc/writePacketDisc';
 import type { Vault } from '../vault/Vault';
+import { PACKET_FILE_MODE } from '../fileModes';
 
 export type { PdfPacketResult, DiscPacketResult };
 
@@ -247,7 +248,7 @@ export function listDisclosures(vault: Vault): Promise<DisclosureRecord[]> {
 export async function saveDisclosureLog(vault: Vault, path: string, options: { replace: boolean }): Promise<string> {
   const records = await listDisclosures(vault);
   try {
-    await writeFile(path, disclosuresCsv(records), { flag: options.replace ? 'w' : 'wx' });
+    await writeFile(path, disclosuresCsv(records), { flag: options.replace ? 'w' : 'wx', mode: PACKET_FILE_MODE });
   } catch (error) {
     throw describeIoError(error, `the file ${path}`);
   }

@@ -18,6 +18,7 @@ import { ImageDecodeError, decodeFrame } from '../imaging/decodeFrame';
 import { renderToRgba, type Window } from '../imaging/render';
 import type { Vault } from '../vault/Vault';
 import { readDocumentFile } from './documents';
+import { PACKET_FILE_MODE } from '../fileModes';
 
 export type { KeyImageChange };
 
@@ -171,7 +172,7 @@ export async function snapshotFrame(vault: Vault, request: SnapshotRequest): Pro
 async function writeAtomically(path: string, data: Buffer): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, data, { flag: 'wx' });
+    await writeFile(temporary, data, { flag: 'wx', mode: PACKET_FILE_MODE });
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -14,6 +14,7 @@ import {
 } from './layout';
 import { DeidentifyError, UidMap, deidentifyDicom } from './deidentify';
 import { readInstanceKeys } from './packetInstance';
+import { PACKET_FILE_MODE, PACKET_FOLDER_MODE } from '../../fileModes';
 
 /**
  * A second-opinion packet (issue 7) as files: the DICOM instances under PDI names with a DICOMDIR,
@@ -214,7 +215,8 @@ function readableDate(value: string): string {
 }
 
 async function writeSynced(path: string, bytes: Buffer): Promise<void> {
-  const handle = await open(path, 'wx');
+  // The patient's alone until they hand it over: other users of this computer cannot read it.
+  const handle = await open(path, 'wx', PACKET_FILE_MODE);
   try {
     await handle.writeFile(bytes);
     await handle.sync();
@@ -276,7 +278,7 @@ export async function writeDiscFolder(options: DiscFolderOptions): Promise<Packe
     for (const file of packet.files) {
       options.signal?.throwIfAborted();
       const target = join(staging, ...file.path.split('/'));
-      await mkdir(dirname(target), { recursive: true });
+      await mkdir(dirname(target), { recursive: true, mode: PACKET_FOLDER_MODE });
       await writeSynced(target, file.bytes);
       options.onFileWritten?.(++done, packet.files.length);
     }

@@ -9,6 +9,7 @@ import {
   type PacketInput,
   type PacketWriteOptions,
 } from './folder';
+import { PACKET_FILE_MODE } from '../../fileModes';
 
 /**
  * The packet as a zip: the same files under the same names, stored (not compressed — DICOM
@@ -111,7 +112,7 @@ export async function writeDiscZip(options: DiscZipOptions): Promise<Packet> {
   const packet = await buildPacket(options);
   try {
     const { entries, trailer } = zipParts(packet.files);
-    const handle = await open(temporary, 'wx');
+    const handle = await open(temporary, 'wx', PACKET_FILE_MODE);
     try {
       for (const [n, entry] of entries.entries()) {
         options.signal?.throwIfAborted();

@@ -14,6 +14,7 @@ import { checkPacketTarget } from '../packetTarget';
 import { resolvePacket } from '../resolvePacket';
 import { assemblePacket, throwIfCancelled, type CoverLetter } from './assemble';
 import { finishPacketPdf } from './finishPdf';
+import { PACKET_FILE_MODE } from '../../fileModes';
 
 export interface PdfPacketOptions {
   out: string;
@@ -44,7 +45,7 @@ export async function writePacketPdf(
   const temporary = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
-    const handle = await open(temporary, 'wx');
+    const handle = await open(temporary, 'wx', PACKET_FILE_MODE);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
