@@ -238,6 +238,66 @@ describe('browser mode: the loopback server', () => {
     });
   });
 
+  it('answers every client mistake with a 4xx and one sentence, never a 500', async () => {
+    const cookie = await signIn();
+    const headers = { Host: host, Origin: origin, Cookie: cookie, 'Content-Type': 'application/json' };
+    const huge = JSON.stringify({ args: ['x'.repeat(2 * 1024 * 1024)] });
+    const cases = [
+      // Declared too large, and too large without a declared length (chunked).
+      {
+        path: '/api/listDocuments',
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(huge.length) },
+        body: huge,
+        status: 413,
+      },
+      { path: '/api/listDocuments', method: 'POST', headers, body: huge, status: 413 },
+      { path: '/api/listDocuments', method: 'POST', headers, body: '{"args": [', status: 400 },
+      { path: '/%E0%A4%A', method: 'GET', headers: { Host: host, Cookie: cookie }, body: undefined, status: 400 },
+      { path: '/assets/%zz.js', method: 'GET', headers: { Host: host, Cookie: cookie }, body: undefined, status: 400 },
+    ];
+    for (const { status, ...request } of cases) {
+      const response = await rawRequest(server.url, request);
+      expect(response.status, `${request.method} ${request.path}`).toBe(status);
+      const answer = response.json<ApiResult<never>>();
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.message).toMatch(/^[A-Z][^\n]*\.$/);
+    }
+    // The server is still there, and the session still works.
+    expect(await call(cookie, 'getStatus')).toMatchObject({ ok: true });
+  });
+
+  it('names its session cookie for this launch only: another launch’s cookie is not read', async () => {
+    const first = await signIn();
+    const other = await startServer({ vaultDir: join(root, 'vault2'), mode: 'browser', staticDir: join(root, 'ui') });
+    try {
+      const otherHost = new URL(other.url).host;
+      const signedIn = await rawRequest(other.url, { path: `/?token=${other.token}`, headers: { Host: otherHost } });
+      const second = String(signedIn.headers['set-cookie']).split(';')[0]!;
+      const [firstName] = first.split('=');
+      const [secondName] = second.split('=');
+      expect(firstName).toMatch(/^medvault_[A-Za-z0-9]{12}$/);
+      expect(secondName).not.toBe(firstName);
+      // The browser sends both (cookies ignore ports); each server reads only its own.
+      const both = `${first}; ${second}`;
+      const ask = (url: string, hostHeader: string, cookie: string) =>
+        rawRequest(url, {
+          method: 'POST',
+          path: '/api/getStatus',
+          headers: { Host: hostHeader, Origin: url, Cookie: cookie, 'Content-Type': 'application/json' },
+          body: '{"args":[]}',
+        });
+      expect((await ask(other.url, otherHost, first)).status).toBe(401);
+      expect((await ask(server.url, host, second)).status).toBe(401);
+      expect((await ask(other.url, otherHost, both)).status).toBe(200);
+      expect((await ask(server.url, host, both)).status).toBe(200);
+      // The other server's secret under this server's name is refused too.
+      expect((await ask(server.url, host, `${firstName}=${second.split('=')[1]}`)).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lists folders for the import dialog, hiding system files', async () => {
     const cookie = await signIn();
     await call(cookie, 'createVault', { passphrase: PASSPHRASE });
@@ -259,5 +319,48 @@ describe('browser mode: the loopback server', () => {
         ],
       },
     });
+  });
+});
+
+describe('browser mode: a file dropped on the window', () => {
+  it('is refused past the size cap whatever its transfer encoding, and leaves nothing staged', async () => {
+    const { path: root, cleanup } = await tempDir();
+    const server = await startServer({ vaultDir: join(root, 'vault'), mode: 'browser', maxUploadBytes: 64 * 1024 });
+    try {
+      const host = new URL(server.url).host;
+      const signedIn = await rawRequest(server.url, { path: `/?token=${server.token}`, headers: { Host: host } });
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+      const headers = { Host: host, Origin: server.url, Cookie: cookie };
+      await rawRequest(server.url, {
+        method: 'POST',
+        path: '/api/createVault',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ args: [{ passphrase: PASSPHRASE }] }),
+      });
+      const upload = (body: Buffer, extra: Record<string, string> = {}) =>
+        rawRequest(server.url, {
+          method: 'PUT',
+          path: '/uploads?name=big.pdf',
+          headers: { ...headers, 'Content-Type': 'application/octet-stream', ...extra },
+          body,
+        });
+      const big = Buffer.alloc(200 * 1024, 7);
+      const declared = await upload(big, { 'Content-Length': String(big.length) });
+      expect(declared.status).toBe(413);
+      // Without Content-Length Node sends it chunked: counted as it arrives, refused all the same.
+      const chunked = await upload(big);
+      expect(chunked.status).toBe(413);
+      expect(chunked.json<ApiResult<never>>()).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/^The file is too large \(over 64 KiB\)/) },
+      });
+      expect(await readdir(join(root, 'vault', 'blobs', 'incoming'))).toEqual([]);
+      const small = await upload(Buffer.alloc(1024, 7));
+      expect(small.status).toBe(200);
+      expect(small.json<ApiResult<{ uploadId: string }>>()).toMatchObject({ ok: true });
+    } finally {
+      await server.close();
+      await cleanup();
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface ServerOptions {
   /** The built renderer to serve (browser mode). */
   staticDir?: string | null;
   port?: number;
+  /** The largest file accepted by dropping it (default 4 GiB); tests set a small one. */
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -42,7 +44,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const SESSION_COOKIE = 'medvault_session';
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 
@@ -71,14 +72,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let oneTimeToken: string | null = randomBytes(32).toString('base64url');
   const bearerToken = options.mode === 'electron' ? oneTimeToken : null;
   const sessionSecret = randomBytes(32).toString('base64url');
+  // Cookies are not kept apart by port: every server on 127.0.0.1 is sent them. A name of this
+  // launch's own means a cookie from another launch (or meant for another local server) is never
+  // taken for this session's, and this session's is the only one it reads.
+  const sessionCookie = `medvault_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
   const staticDir = options.staticDir ? resolve(options.staticDir) : null;
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const uploadTooLarge = `The file is too large (over ${formatSize(maxUploadBytes)}) to add by dropping it; import it from its folder instead.`;
   let allowedHosts: Set<string> = new Set();
   let allowedOrigins: Set<string> = new Set();
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { ok: false, error: toApiError(error) });
-      else response.destroy();
+      if (response.headersSent) return void response.destroy();
+      // The client's mistake (too large, not JSON, a malformed address) is a 4xx in one sentence.
+      if (error instanceof HttpRefusal) {
+        // The rest of a body too large is not read: the connection closes once the answer is out.
+        if (!request.complete) {
+          response.setHeader('Connection', 'close');
+          response.once('finish', () => request.destroy());
+        }
+        return refuse(response, error.status, error.message);
+      }
+      sendJson(response, 500, { ok: false, error: toApiError(error) });
     });
   });
 
@@ -98,7 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') {
       return refuse(response, 403, 'Cross-site request refused.');
     }
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const url = parseUrl(request.url);
 
     // The first page load exchanges the one-time token for the session cookie.
     if (options.mode === 'browser' && method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
@@ -110,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         );
       }
       oneTimeToken = null;
-      response.setHeader('Set-Cookie', `${SESSION_COOKIE}=${sessionSecret}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader('Set-Cookie', `${sessionCookie}=${sessionSecret}; HttpOnly; SameSite=Strict; Path=/`);
       response.writeHead(303, { Location: '/' });
       response.end();
       return;
@@ -136,11 +152,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (url.pathname === '/uploads' && method === 'PUT') {
       const length = Number(request.headers['content-length'] ?? NaN);
-      if (Number.isFinite(length) && length > MAX_UPLOAD_BYTES) return refuse(response, 413, 'The file is too large.');
+      if (Number.isFinite(length) && length > maxUploadBytes) throw new HttpRefusal(413, uploadTooLarge);
       try {
-        const value = await service.stageUpload(url.searchParams.get('name') ?? 'dropped file', request);
+        // Counted as it arrives, whatever the transfer encoding (a chunked body has no length to check).
+        const body = capped(request, maxUploadBytes, uploadTooLarge);
+        const value = await service.stageUpload(url.searchParams.get('name') ?? 'dropped file', body);
         return sendJson(response, 200, { ok: true, value });
       } catch (error) {
+        if (error instanceof HttpRefusal) throw error;
         return sendJson(response, 200, { ok: false, error: toApiError(error) });
       }
     }
@@ -153,7 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const header = request.headers.authorization ?? '';
       return header.startsWith('Bearer ') && sameSecret(header.slice('Bearer '.length), bearerToken);
     }
-    const cookie = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+    const cookie = parseCookies(request.headers.cookie)[sessionCookie];
     return cookie !== undefined && sameSecret(cookie, sessionSecret);
   }
 
@@ -219,7 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodePath(pathname)).replace(/^([/\\])+/, '');
     let path = resolve(staticDir!, relative || 'index.html');
     if (path !== staticDir && !path.startsWith(staticDir! + sep)) return refuse(response, 404, 'Not found.');
     let info = await stat(path).catch(() => null);
@@ -290,18 +309,57 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
+/** A client error: answered with `status` and the sentence, never as the server's own failure. */
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** The body, refused with 413 once it passes `limit` bytes. */
+async function* capped(request: IncomingMessage, limit: number, sentence: string): AsyncGenerator<Buffer> {
   let length = 0;
   for await (const chunk of request) {
     length += (chunk as Buffer).length;
-    if (length > MAX_JSON_BYTES) throw new MedvaultError('invalid-argument', 'The request is too large.');
-    parts.push(chunk as Buffer);
+    if (length > limit) throw new HttpRefusal(413, sentence);
+    yield chunk as Buffer;
   }
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > MAX_JSON_BYTES) throw new HttpRefusal(413, JSON_TOO_LARGE);
+  const parts: Buffer[] = [];
+  for await (const chunk of capped(request, MAX_JSON_BYTES, JSON_TOO_LARGE)) parts.push(chunk);
   try {
     return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
   } catch {
-    throw new MedvaultError('invalid-argument', 'The request is not valid JSON.');
+    throw new HttpRefusal(400, 'The request is not valid JSON.');
+  }
+}
+
+const JSON_TOO_LARGE = 'The request is too large.';
+
+function parseUrl(raw: string | undefined): URL {
+  try {
+    return new URL(raw ?? '/', 'http://127.0.0.1');
+  } catch {
+    throw new HttpRefusal(400, 'The address is not valid.');
+  }
+}
+
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new HttpRefusal(400, 'The address is not valid (a malformed % escape).');
   }
 }
 
