@@ -3,7 +3,7 @@
  * document per study, stored byte for byte, with the disc's noise skipped and its DICOMDIR used
  * (case-insensitively, `;1` tolerated) alongside a scan of the tree.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
@@ -23,6 +23,7 @@ import {
   writeLosslessCopy,
   zipFolder,
   sha256File,
+  tool,
   type Disc,
   type FixtureInstance,
   type FixtureStudy,
@@ -30,7 +31,7 @@ import {
   type TwoPatientDisc,
   type VariantsFolder,
 } from './support/dicomFixtures';
-import { tempDir } from './support/fixtures';
+import { makePdf, tempDir } from './support/fixtures';
 import { withNewVault } from './support/vault';
 import { getDocument, listDocuments } from '../electron/core/usecases/documents';
 
@@ -279,15 +280,14 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     }
   });
 
-  it('recognises an instance already in the vault by its SOP Instance UID, even in other bytes', async () => {
-    const folder = join(temp.path, 're-export');
-    const copy = await writeLosslessCopy(disc.ct.instances[0]!, join(folder, 'CT1-JPEGLS.dcm'));
-    expect(await sha256File(copy.path)).not.toBe(await sha256File(disc.ct.instances[0]!.path));
+  it('recognises an identical copy of an instance already in the vault as nothing new', async () => {
+    const folder = join(temp.path, 'same-again');
+    await mkdir(folder, { recursive: true });
+    await copyFile(disc.ct.instances[0]!.path, join(folder, 'copy.dcm'));
     const blobsBefore = await blobFiles(vault);
     const again = await runImport(vault, [folder], { sourceKind: 'disc' });
     expect(again).toMatchObject({ status: 'completed', imported: 0, duplicates: 1, documents: [], failed: [] });
     expect(await blobFiles(vault)).toEqual(blobsBefore);
-    expect(studyDocument(await listDocuments(vault), disc.ct).dicom?.instanceCount).toBe(6);
   });
 
   it('adds a new instance of a study already in the vault to that study', async () => {
@@ -302,6 +302,56 @@ describe('a hospital disc (IHE PDI: DICOMDIR, viewer, report PDF)', () => {
     expect(studyDocument(after, disc.ct).dicom).toMatchObject({ instanceCount: 7, seriesCount: 1 });
     await expectStoredByteForByte(vault, ct.id, [...disc.ct.instances, slice]);
     expectInstanceRows(await instanceRows(vault, ct.id), [...disc.ct.instances, slice]);
+  });
+});
+
+describe('an instance whose SOP Instance UID is already in the vault, with other bytes', () => {
+  let vault: Vault;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ vault, cleanup } = await withNewVault());
+    await runImport(vault, [disc.root], { sourceKind: 'disc' });
+  });
+  afterAll(() => cleanup?.());
+
+  const conflict = /already in the vault with different contents .*kept as a file of its own, not added to its study/;
+
+  it('is kept as a file of its own and flagged, not dropped as "already in the vault"', async () => {
+    const folder = join(temp.path, 're-export');
+    const copy = await writeLosslessCopy(disc.ct.instances[0]!, join(folder, 'CT1-JPEGLS.dcm'));
+    expect(await sha256File(copy.path)).not.toBe(await sha256File(disc.ct.instances[0]!.path));
+    const before = await blobFiles(vault);
+    const again = await runImport(vault, [folder], { sourceKind: 'disc' });
+    expect(again).toMatchObject({ status: 'completed', imported: 1, duplicates: 0, failed: [] });
+    expect(again.warnings).toEqual([{ path: copy.path, reason: expect.stringMatching(conflict) }]);
+    expect((await blobFiles(vault)).length).toBe(before.length + 1);
+    const [kept] = again.documents;
+    const details = await getDocument(vault, kept!);
+    expect(details).toMatchObject({ type: 'other-record', mediaType: 'application/dicom' });
+    expect(details.files).toHaveLength(1);
+    expect(details.files[0]).toMatchObject({ sha256: await sha256File(copy.path) });
+    // The study keeps the copy it had.
+    expect(studyDocument(await listDocuments(vault), disc.ct).dicom?.instanceCount).toBe(6);
+  });
+
+  it('under another study: kept and flagged, and the PDF beside it imported too (the run goes on)', async () => {
+    const folder = join(temp.path, 'moved-study');
+    await mkdir(folder, { recursive: true });
+    const moved = join(folder, 'IM1.dcm');
+    await copyFile(disc.mr.instances[0]!.path, moved);
+    // Same SOP Instance UID, another Study Instance UID: the instance table cannot hold it twice.
+    await tool('dcmodify', ['-nb', '-m', '(0020,000d)=1.2.826.0.1.3680043.8.498.999999', moved]);
+    await writeFile(join(folder, 'letter.pdf'), await makePdf(['Referral letter']));
+    const report = await runImport(vault, [folder], { sourceKind: 'file' });
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toBe(2);
+    expect(report.warnings.map((w) => w.path)).toContain(moved);
+    expect(report.warnings.find((w) => w.path === moved)?.reason).toMatch(conflict);
+    const kinds = (await Promise.all(report.documents.map((id) => getDocument(vault, id)))).map((d) => d.mediaType);
+    expect(kinds.sort()).toEqual(['application/dicom', 'application/pdf']);
+    expect(studyDocument(await listDocuments(vault), disc.mr).dicom?.instanceCount).toBe(disc.mr.instances.length);
+    expect((await vault.verify()).ok).toBe(true);
   });
 });
 

@@ -65,13 +65,38 @@ export async function insertDicomInstances(
   await insertRows(tx, 'dicom_instances', INSTANCE_COLUMNS, rows);
 }
 
-/** The study's instances already in the vault, SOP Instance UID → document. */
-export async function instancesOfStudy(q: Queryable, studyUid: string): Promise<Map<string, string | null>> {
-  const rows = await q.all<{ sop_instance_uid: string; document_id: string }>(
-    'SELECT sop_instance_uid, document_id FROM dicom_instances WHERE study_instance_uid = ?',
+/** An instance as stored: the document it is in and the SHA-256 of its file. */
+export interface StoredInstanceRef {
+  documentId: string | null;
+  sha256: string;
+}
+
+/** The study's instances already in the vault, by SOP Instance UID. */
+export async function instancesOfStudy(q: Queryable, studyUid: string): Promise<Map<string, StoredInstanceRef>> {
+  const rows = await q.all<{ sop_instance_uid: string; document_id: string; sha256: string }>(
+    `SELECT i.sop_instance_uid, i.document_id, b.sha256 FROM dicom_instances i JOIN blobs b ON b.id = i.blob_id
+     WHERE i.study_instance_uid = ?`,
     [studyUid],
   );
-  return new Map<string, string | null>(rows.map((row) => [row.sop_instance_uid, row.document_id]));
+  return new Map(rows.map((row) => [row.sop_instance_uid, { documentId: row.document_id, sha256: row.sha256 }]));
+}
+
+/** Which of these SOP Instance UIDs are stored already, in any study. */
+export async function storedInstances(
+  q: Queryable,
+  sopInstanceUids: readonly string[],
+): Promise<Map<string, StoredInstanceRef>> {
+  const found = new Map<string, StoredInstanceRef>();
+  for (let start = 0; start < sopInstanceUids.length; start += 500) {
+    const some = sopInstanceUids.slice(start, start + 500);
+    const rows = await q.all<{ sop_instance_uid: string; document_id: string; sha256: string }>(
+      `SELECT i.sop_instance_uid, i.document_id, b.sha256 FROM dicom_instances i JOIN blobs b ON b.id = i.blob_id
+       WHERE i.sop_instance_uid IN (${some.map(() => '?').join(', ')})`,
+      some,
+    );
+    for (const row of rows) found.set(row.sop_instance_uid, { documentId: row.document_id, sha256: row.sha256 });
+  }
+  return found;
 }
 
 /** The imaging-study document that already holds this study, if one does. */

@@ -108,7 +108,7 @@ async function importRun(
   const budget = new MemoryBudget(MEMORY_BUDGET);
   let fatal: unknown = null;
   let nextIndex = 0;
-  const gathered = { documents: [] as string[], duplicates: 0 };
+  const gathered = { documents: [] as string[], duplicates: 0, failed: [] as ImportFailure[] };
 
   // A few lanes take files in order; the report keeps the files' order whatever finishes first.
   const lane = async () => {
@@ -148,6 +148,7 @@ async function importRun(
         if (result) {
           gathered.documents.push(...result.documents);
           gathered.duplicates += result.duplicates;
+          gathered.failed.push(...(result.failed ?? []));
         }
       }
     }
@@ -163,7 +164,7 @@ async function importRun(
     return cancelledReport(runId, sourceKind);
   }
 
-  const failed: ImportFailure[] = [...walked.failed, ...plan.failed];
+  const failed: ImportFailure[] = [...walked.failed, ...plan.failed, ...gathered.failed];
   const documents: string[] = [];
   let duplicates = gathered.duplicates;
   outcomes.forEach((outcome, index) => {

@@ -116,6 +116,8 @@ export interface ImportPlan {
 export interface GatheredResult {
   documents: string[];
   duplicates: number;
+  /** Files held for `finish` that could not be stored after all, and why. */
+  failed?: ImportFailure[];
 }
 
 export type FileOutcome =

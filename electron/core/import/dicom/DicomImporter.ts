@@ -1,6 +1,12 @@
 import { basename, sep } from 'node:path';
 import type { DicomStudySummary, SuggestionBases } from '../../../../shared/documents';
-import { insertDicomInstances, instancesOfStudy, studyDocumentOf } from '../../documents/dicomInstances';
+import {
+  insertDicomInstances,
+  instancesOfStudy,
+  storedInstances,
+  studyDocumentOf,
+  type StoredInstanceRef,
+} from '../../documents/dicomInstances';
 import { appendDocumentFiles, insertDocument, refreshStudySummary } from '../../documents/repository';
 import type { PdfTextExtractor } from '../pdf/PdfTextExtractor';
 import {
@@ -23,6 +29,7 @@ import {
   type DicomInstance,
   type DicomLayout,
 } from './parseDicom';
+import { MedvaultError } from '../../errors';
 import { partOf } from '../fileInMemory';
 
 /** DICOM files up to this size are held whole to read them; larger ones from their first 256 KiB. */
@@ -45,8 +52,10 @@ interface GatheredInstance {
 export class DicomImporter implements Importer {
   readonly name = 'dicom';
   private readonly studies = new Map<string, GatheredInstance[]>();
-  /** SOP Instance UIDs per study, in the vault (with their document) or seen in this run. */
-  private readonly instancesByStudy = new Map<string, Promise<Map<string, string | null>>>();
+  /** SOP Instance UIDs per study in the vault (with their document and the SHA-256 of their file). */
+  private readonly instancesByStudy = new Map<string, Promise<Map<string, StoredInstanceRef>>>();
+  /** SOP Instance UIDs taken in this run, whatever their study, with the SHA-256 of their file. */
+  private readonly seen = new Map<string, StoredInstanceRef>();
 
   constructor(private readonly pdf: PdfTextExtractor) {}
 
@@ -92,13 +101,19 @@ export class DicomImporter implements Importer {
     for (const warning of instance.warnings) context.warn(file, warning);
     context.notePatient(instance.patientName, instance.patientId);
 
-    const known = await this.knownInstances(instance.studyInstanceUid, context);
-    if (known.has(instance.sopInstanceUid)) {
-      // Same instance, maybe other bytes (another copy on the disc, or re-exported): the first is kept.
-      await context.discard(staged);
-      return { kind: 'duplicate', documentId: known.get(instance.sopInstanceUid) ?? null };
+    const prior =
+      this.seen.get(instance.sopInstanceUid) ??
+      (await this.knownInstances(instance.studyInstanceUid, context)).get(instance.sopInstanceUid);
+    if (prior) {
+      // "Already in the vault" means the same bytes; the same UID with other bytes (another
+      // transfer syntax, a corrected re-send) is kept too, as a file of its own, and said so.
+      if (prior.sha256 === staged.blob.sha256) {
+        await context.discard(staged);
+        return { kind: 'duplicate', documentId: prior.documentId };
+      }
+      return this.commitConflict(file, staged, instance, context);
     }
-    known.set(instance.sopInstanceUid, null);
+    this.seen.set(instance.sopInstanceUid, { documentId: null, sha256: staged.blob.sha256 });
 
     if (instance.encapsulatedPdf || instance.reportText !== null) {
       return { kind: 'imported', documentId: await this.commitReport(file, staged, instance, context) };
@@ -118,7 +133,7 @@ export class DicomImporter implements Importer {
   }
 
   /** One query per study, not per instance: a disc holds thousands of instances of a few studies. */
-  private knownInstances(studyUid: string, context: ImportContext): Promise<Map<string, string | null>> {
+  private knownInstances(studyUid: string, context: ImportContext): Promise<Map<string, StoredInstanceRef>> {
     let known = this.instancesByStudy.get(studyUid);
     if (!known) {
       known = context.read((q) => instancesOfStudy(q, studyUid));
@@ -129,55 +144,114 @@ export class DicomImporter implements Importer {
 
   /** Each study becomes a document, or joins the one already in the vault, in one transaction. */
   async finish(context: ImportContext): Promise<GatheredResult> {
-    const result: GatheredResult = { documents: [], duplicates: 0 };
-    for (const [studyUid, gathered] of this.studies) {
+    const result: Required<GatheredResult> = { documents: [], duplicates: 0, failed: [] };
+    for (const [studyUid, all] of this.studies) {
       context.signal.throwIfAborted();
-      gathered.sort(byPosition);
-      const documentId = await context.commitFiles(
-        gathered.map((item) => item.staged),
-        async (tx, blobIdOf) => {
-          let id = await studyDocumentOf(tx, studyUid);
-          if (!id) {
-            const first = gathered[0]!.instance;
-            id = await insertDocument(tx, {
-              title: studyTitle(gathered.map((item) => item.instance)),
-              type: 'imaging-study',
-              date: first.studyDate,
-              provider: first.institutionName,
-              basis: dicomBasis(first, 'DICOM study'),
-              sourceKind: context.sourceKind,
-              sourcePath: commonFolder(gathered.map((item) => item.file.path)),
-              mediaType: DICOM_MEDIA_TYPE,
-              bytes: 0,
-              runId: context.runId,
-              files: [],
-              text: searchText(gathered.map((item) => item.instance)),
-              dicom: summaryOf(studyUid, first),
-            });
-          }
-          await appendDocumentFiles(
-            tx,
-            id,
-            gathered.map((item) => ({
-              blobId: blobIdOf(item.staged),
-              originalPath: item.file.path,
-              mediaType: DICOM_MEDIA_TYPE,
-            })),
-            context.runId,
-          );
-          await insertDicomInstances(
-            tx,
-            id,
-            gathered.map((item) => ({ blobId: blobIdOf(item.staged), instance: item.instance })),
-          );
-          await refreshStudySummary(tx, id);
-          return id;
-        },
+      // An instance stored meanwhile under another study (a UID reused across studies) is not
+      // added to this one: identical, it is a duplicate; different, a file of its own.
+      const elsewhere = await context.read((q) =>
+        storedInstances(
+          q,
+          all.map((item) => item.instance.sopInstanceUid),
+        ),
       );
+      const gathered: GatheredInstance[] = [];
+      for (const item of all) {
+        const stored = elsewhere.get(item.instance.sopInstanceUid);
+        if (!stored) gathered.push(item);
+        else if (stored.sha256 === item.staged.blob.sha256) {
+          await context.discard(item.staged);
+          result.duplicates++;
+        } else {
+          const outcome = await this.commitConflict(item.file, item.staged, item.instance, context);
+          if (outcome.kind === 'imported') result.documents.push(outcome.documentId);
+        }
+      }
+      if (gathered.length === 0) continue;
+      gathered.sort(byPosition);
+      let documentId: string;
+      try {
+        documentId = await context.commitFiles(
+          gathered.map((item) => item.staged),
+          async (tx, blobIdOf) => {
+            let id = await studyDocumentOf(tx, studyUid);
+            if (!id) {
+              const first = gathered[0]!.instance;
+              id = await insertDocument(tx, {
+                title: studyTitle(gathered.map((item) => item.instance)),
+                type: 'imaging-study',
+                date: first.studyDate,
+                provider: first.institutionName,
+                basis: dicomBasis(first, 'DICOM study'),
+                sourceKind: context.sourceKind,
+                sourcePath: commonFolder(gathered.map((item) => item.file.path)),
+                mediaType: DICOM_MEDIA_TYPE,
+                bytes: 0,
+                runId: context.runId,
+                files: [],
+                text: searchText(gathered.map((item) => item.instance)),
+                dicom: summaryOf(studyUid, first),
+              });
+            }
+            await appendDocumentFiles(
+              tx,
+              id,
+              gathered.map((item) => ({
+                blobId: blobIdOf(item.staged),
+                originalPath: item.file.path,
+                mediaType: DICOM_MEDIA_TYPE,
+              })),
+              context.runId,
+            );
+            await insertDicomInstances(
+              tx,
+              id,
+              gathered.map((item) => ({ blobId: blobIdOf(item.staged), instance: item.instance })),
+            );
+            await refreshStudySummary(tx, id);
+            return id;
+          },
+        );
+      } catch (error) {
+        // One study that cannot be stored is reported for each of its files; the run goes on
+        // (a full disk or a damaged vault still stops it, and cancelling still undoes it).
+        if (context.signal.aborted || isFatal(error)) throw error;
+        const reason = `Its study could not be stored (${error instanceof Error ? error.message : String(error)}).`;
+        for (const item of gathered) result.failed.push({ path: item.file.path, reason });
+        continue;
+      }
       result.documents.push(documentId);
     }
     this.studies.clear();
     return result;
+  }
+
+  /**
+   * A DICOM file whose SOP Instance UID is stored already with other bytes: kept whole as a
+   * document of its own (not an instance of the study, which keeps the copy it had), and flagged.
+   */
+  private async commitConflict(
+    file: FoundFile,
+    staged: StagedFile,
+    instance: DicomInstance,
+    context: ImportContext,
+  ): Promise<FileOutcome> {
+    context.warn(
+      file,
+      `Its SOP Instance UID (${instance.sopInstanceUid}) is already in the vault with different contents (another transfer syntax, or a corrected re-send): it was kept as a file of its own, not added to its study.`,
+    );
+    const outcome = await context.commitDocument(staged, {
+      title: `${instance.modality ?? 'DICOM'} image — another copy of instance ${instance.instanceNumber ?? instance.sopInstanceUid}`,
+      type: 'other-record',
+      date: instance.studyDate,
+      provider: instance.institutionName,
+      basis: dicomBasis(instance, 'DICOM instance whose UID is already stored with other contents'),
+      sourceKind: context.sourceKind,
+      sourcePath: file.path,
+      mediaType: DICOM_MEDIA_TYPE,
+      text: searchText([instance]),
+    });
+    return outcome;
   }
 
   /** An encapsulated PDF (the PDF first, for viewing; the DICOM file as it was) or a structured report. */
@@ -241,6 +315,11 @@ function dicomBasis(instance: DicomInstance, what: string): SuggestionBases {
     ...(instance.studyDate && { date: { confidence: 0.95, reason: 'DICOM Study Date (0008,0020)' } }),
     ...(instance.institutionName && { provider: { confidence: 0.85, reason: 'DICOM Institution Name (0008,0080)' } }),
   };
+}
+
+/** What stops the whole run rather than one study: the vault cannot take more. */
+function isFatal(error: unknown): boolean {
+  return error instanceof MedvaultError && (error.code === 'disk-full' || error.code === 'vault-damaged');
 }
 
 function unreadable(error: unknown): Error {
