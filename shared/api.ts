@@ -128,6 +128,19 @@ export interface PacketResult {
   warnings: string[];
 }
 
+/** What a check of the vault found: every file read back and its content compared. */
+export interface VaultCheck {
+  ok: boolean;
+  /** 'ok', or what the database check found wrong. */
+  database: string;
+  documents: number;
+  filesChecked: number;
+  /** One sentence per damaged or missing file, naming its document. */
+  problems: { documentId: string | null; message: string }[];
+  /** Stored files no document names: kept until the patient removes them. */
+  unreferenced: { count: number; bytes: number };
+}
+
 /** What the packet form starts with: where packets go, and the patient as the last packet named them. */
 export interface PacketDefaults {
   folder: string;
@@ -173,6 +186,10 @@ export interface Api {
   listDisclosures(): DisclosureRecord[];
   /** Writes the disclosure log as CSV into a folder on this computer. */
   saveDisclosuresCsv(args: { folder: string; name: string }): { path: string };
+  /** Checks the database and every stored file; lists stored files no document names (kept). */
+  checkVault(): VaultCheck;
+  /** Removes the stored files no document names, when the patient asks (never on Medvault's own judgement). */
+  removeUnreferencedFiles(): { removed: number; bytes: number };
 }
 
 export type ApiMethod = keyof Api;
@@ -240,6 +257,8 @@ export const API_METHODS = [
   'cancelPacket',
   'listDisclosures',
   'saveDisclosuresCsv',
+  'checkVault',
+  'removeUnreferencedFiles',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.

@@ -154,6 +154,8 @@ export const API_ARG_SCHEMAS = {
   startPacket: one(z.object({ request: packetRequest, output: packetOutput }).strict()),
   cancelPacket: one(z.object({ packetId: z.string().regex(/^[0-9a-z]{12}$/) }).strict()),
   listDisclosures: none,
+  checkVault: none,
+  removeUnreferencedFiles: none,
   saveDisclosuresCsv: one(z.object({ folder: text(4096).min(1), name: text(255).min(1) }).strict()),
   setOwner: one(
     z

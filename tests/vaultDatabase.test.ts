@@ -161,7 +161,7 @@ describe('stored files the database does not name', () => {
     expect(parseJson<VerifyJson>(verify).unreferenced.map((file) => file.blobId)).toEqual([stray]);
     const said = await runCli(['verify', '--vault', dir]);
     expect(said.stdout).toMatch(
-      /1 stored file \(.+\) belong to no document; they are kept until "medvault clean --yes"/,
+      /1 stored file \(.+\) belongs to no document; it is kept until "medvault clean --yes" removes it\./,
     );
 
     const asked = await runCli(['clean', '--vault', dir]);

@@ -49,6 +49,8 @@ const bridge: MedvaultBridge = {
   cancelPacket: method('cancelPacket'),
   listDisclosures: method('listDisclosures'),
   saveDisclosuresCsv: method('saveDisclosuresCsv'),
+  checkVault: method('checkVault'),
+  removeUnreferencedFiles: method('removeUnreferencedFiles'),
 
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function.');

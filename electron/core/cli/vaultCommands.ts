@@ -57,7 +57,8 @@ export async function verify(vault: Vault, values: Values, io: Io): Promise<numb
 
 function unreferencedSentence(files: readonly { bytes: number }[]): string {
   const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
-  return `${plural(files.length, 'stored file')} (${formatBytes(bytes)}) belong to no document; they are kept until "medvault clean --yes" removes them.`;
+  const one = files.length === 1;
+  return `${plural(files.length, 'stored file')} (${formatBytes(bytes)}) ${one ? 'belongs' : 'belong'} to no document; ${one ? 'it is' : 'they are'} kept until "medvault clean --yes" removes ${one ? 'it' : 'them'}.`;
 }
 
 /**

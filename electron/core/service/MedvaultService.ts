@@ -11,6 +11,7 @@ import type {
   PacketDefaults,
   PacketOutput,
   ScannerStatus,
+  VaultCheck,
   VaultStatus,
 } from '../../../shared/api';
 import type { DicomStudyView } from '../../../shared/dicom';
@@ -31,7 +32,15 @@ import * as studies from '../usecases/studies';
 import type { KeyImageChange } from '../usecases/studies';
 import { countQueuedText, readQueuedText } from '../usecases/text';
 import { discardUploads, stageUpload, uploadAsFile, type StagedUpload } from '../usecases/uploads';
-import { KEY_FILE_NAME, createVault, openVault, type Credential, type Vault } from '../usecases/vaults';
+import {
+  KEY_FILE_NAME,
+  checkVault,
+  createVault,
+  openVault,
+  removeUnreferencedFiles,
+  type Credential,
+  type Vault,
+} from '../usecases/vaults';
 
 export { DEFAULT_AUTO_LOCK_MINUTES };
 
@@ -293,6 +302,15 @@ export class MedvaultService implements ServiceMethods {
 
   async cancelPacket({ packetId }: { packetId: string }): Promise<void> {
     if (this.packet?.packetId === packetId) this.packet.controller.abort();
+  }
+
+  async checkVault(): Promise<VaultCheck> {
+    return checkVault(this.open());
+  }
+
+  async removeUnreferencedFiles(): Promise<{ removed: number; bytes: number }> {
+    const removed = await removeUnreferencedFiles(this.open());
+    return { removed: removed.length, bytes: removed.reduce((sum, file) => sum + file.bytes, 0) };
   }
 
   async listDisclosures(): Promise<DisclosureRecord[]> {

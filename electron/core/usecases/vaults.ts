@@ -2,6 +2,7 @@
  * The vault itself: creating, opening, checking, re-keying, backing up and restoring. The app's
  * session and the CLI's commands open and close vaults only through here.
  */
+import type { VaultCheck } from '../../../shared/api';
 import { backupVault, restoreVault, type BackupResult } from '../backup/backup';
 import type { Credential } from '../vault/keyFile';
 import { KEY_FILE_NAME } from '../vault/keyFile';
@@ -20,6 +21,22 @@ export function openVault(dir: string, credential: Credential): Promise<Vault> {
 
 export function verifyVault(vault: Vault): Promise<VerifyReport> {
   return vault.verify();
+}
+
+/** The check as the app shows it: the same as `medvault verify`, in sentences and counts. */
+export async function checkVault(vault: Vault): Promise<VaultCheck> {
+  const report = await vault.verify();
+  return {
+    ok: report.ok,
+    database: report.database,
+    documents: report.documents,
+    filesChecked: report.blobsChecked,
+    problems: report.problems.map(({ documentId, message }) => ({ documentId, message })),
+    unreferenced: {
+      count: report.unreferenced.length,
+      bytes: report.unreferenced.reduce((sum, file) => sum + file.bytes, 0),
+    },
+  };
 }
 
 /** Stored files no document names, with their sizes: reported, never removed on open. */

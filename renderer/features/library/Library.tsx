@@ -11,6 +11,7 @@ import { DisclosureLog } from '../disclosures';
 import { DocumentPanel } from '../document';
 import { DropOverlay, ImportDialog, useImport } from '../import';
 import { PacketBuilder } from '../packet';
+import { VaultCheckDialog } from '../vaultCheck';
 import { DocumentTable } from './DocumentTable';
 import { EmptyState } from '../../ui/EmptyState';
 import { Toolbar, clearToolbarFilters, hasToolbarFilters, useLibrary, withCategory, withNeedsReview } from '../search';
@@ -32,6 +33,7 @@ export function Library({
   const { filters, setFilters, documents, facets, refresh } = library;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [sharing, setSharing] = useState<'packet' | 'disclosures' | null>(null);
+  const [checking, setChecking] = useState(false);
   const [textProgress, setTextProgress] = useState<TextRecognitionProgress | null>(null);
   // OCR after an import: each document read becomes searchable, and may be filed by its text.
   useApiEvent('text-progress', (progress) => {
@@ -179,6 +181,7 @@ export function Library({
         onLock={onLock}
         onNewPacket={() => setSharing('packet')}
         onDisclosureLog={() => setSharing('disclosures')}
+        onCheckVault={() => setChecking(true)}
       />
       <main className="library-main" aria-label="Documents">
         <Toolbar
@@ -232,6 +235,7 @@ export function Library({
         <PacketBuilder onClose={() => setSharing(null)} onDisclosureLog={() => setSharing('disclosures')} />
       )}
       {sharing === 'disclosures' && <DisclosureLog onClose={() => setSharing(null)} />}
+      {checking && <VaultCheckDialog onClose={() => setChecking(false)} />}
       <ImportDialog controller={imports} />
       <DropOverlay onDrop={(items) => void imports.importDrop(items)} busy={imports.busy} />
     </div>

@@ -23,6 +23,7 @@ export function Sidebar({
   onLock,
   onNewPacket,
   onDisclosureLog,
+  onCheckVault,
 }: {
   facets: LibraryFacets | null;
   category: RecordCategory | null;
@@ -35,6 +36,7 @@ export function Sidebar({
   onLock: () => void;
   onNewPacket: () => void;
   onDisclosureLog: () => void;
+  onCheckVault: () => void;
 }) {
   const api = useApi();
   const autoLockId = useId();
@@ -157,6 +159,14 @@ export function Sidebar({
             </span>
           )}
         </div>
+        <button
+          type="button"
+          className="button block-button"
+          onClick={onCheckVault}
+          title="Read back every file in the vault and compare it with what was stored"
+        >
+          <Icon name="shield" /> Check the vault…
+        </button>
         <button type="button" className="button block-button" onClick={onLock}>
           <Icon name="lock" /> Lock
         </button>
