@@ -355,6 +355,29 @@ describe('an instance whose SOP Instance UID is already in the vault, with other
   });
 });
 
+describe('a disc with copies of its DICOMDIR', () => {
+  it('skips each copy as a disc index, with its reason, and fails nothing', async () => {
+    const { vault, cleanup } = await withNewVault();
+    try {
+      const folder = join(temp.path, 'index-copies');
+      await mkdir(folder, { recursive: true });
+      await copyFile(disc.dicomdir, join(folder, 'DICOMDIR.BAK'));
+      await copyFile(disc.dicomdir, join(folder, 'dicomdir copy'));
+      await copyFile(disc.ct.instances[0]!.path, join(folder, 'IM1'));
+      const report = await runImport(vault, [folder]);
+      expect(report.failed).toEqual([]);
+      expect(report.imported).toBe(1);
+      expect(report.skipped).toBe(2);
+      expect(report.warnings.map((w) => w.reason)).toEqual([
+        'A copy of a disc index (DICOMDIR), not a record: it was skipped.',
+        'A copy of a disc index (DICOMDIR), not a record: it was skipped.',
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('a zip of the disc', () => {
   let vault: Vault;
   let cleanup: () => Promise<void>;

@@ -87,7 +87,7 @@ async function importRun(
 
   const plan = await planRun(found, options.scans ?? [], importers, sourceKind === 'disc');
   const { files, disc } = plan;
-  const skipped = walked.skipped + plan.skipped;
+  let skipped = walked.skipped + plan.skipped;
 
   const progress: ImportProgress = {
     filesDone: 0,
@@ -167,11 +167,17 @@ async function importRun(
   const failed: ImportFailure[] = [...walked.failed, ...plan.failed, ...gathered.failed];
   const documents: string[] = [];
   let duplicates = gathered.duplicates;
+  let notRecords = 0;
   outcomes.forEach((outcome, index) => {
     if (outcome.kind === 'imported') documents.push(outcome.documentId);
     else if (outcome.kind === 'duplicate') duplicates++;
     else if (outcome.kind === 'failed') failed.push({ path: files[index]!.path, reason: outcome.reason });
+    else if (outcome.kind === 'skipped') {
+      notRecords++;
+      warnings.push({ path: files[index]!.path, reason: outcome.reason });
+    }
   });
+  skipped += notRecords;
   for (const id of gathered.documents) if (!documents.includes(id)) documents.push(id);
   const patients = context.patients();
   const owner = await vault.db.read((q) => getOwner(q));

@@ -124,7 +124,9 @@ export type FileOutcome =
   | { kind: 'imported'; documentId: string }
   | { kind: 'duplicate'; documentId: string | null }
   /** Held for `finish`, which reports what it became. */
-  | { kind: 'gathered' };
+  | { kind: 'gathered' }
+  /** Not a record (a copy of a disc's index, say): counted as skipped, the reason noted. */
+  | { kind: 'skipped'; reason: string };
 
 /** Thrown by an importer for a file it cannot read; the sentence goes into the import report. */
 export class UnreadableFileError extends Error {

@@ -78,6 +78,10 @@ export class DicomImporter implements Importer {
   }
 
   async importFile(file: FoundFile, head: Buffer, context: ImportContext): Promise<FileOutcome> {
+    if (isDirectoryRecord(head)) {
+      // A DICOMDIR under another name (a copy, a backup): the disc's index, not a record.
+      return { kind: 'skipped', reason: 'A copy of a disc index (DICOMDIR), not a record: it was skipped.' };
+    }
     const layout = sniffDicom(head)!;
     // Reports carry their content after the header (a PDF, a text tree): those are read whole.
     // Images are filed from their header alone; the pixel data is only stored.
@@ -315,6 +319,14 @@ function dicomBasis(instance: DicomInstance, what: string): SuggestionBases {
     ...(instance.studyDate && { date: { confidence: 0.95, reason: 'DICOM Study Date (0008,0020)' } }),
     ...(instance.institutionName && { provider: { confidence: 0.85, reason: 'DICOM Institution Name (0008,0080)' } }),
   };
+}
+
+/**
+ * Whether the file's meta header names the Media Storage Directory SOP Class (PS3.10's DICOMDIR):
+ * the class UID, not followed by more of a UID, near the start where group 0002 is.
+ */
+function isDirectoryRecord(head: Buffer): boolean {
+  return /1\.2\.840\.10008\.1\.3\.10(?![0-9.])/.test(head.subarray(0, 1024).toString('latin1'));
 }
 
 /** What stops the whole run rather than one study: the vault cannot take more. */
