@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultDocument } from '../shared/documents';
 import type { ImportReport } from '../shared/imports';
 import { runImport } from '../electron/core/import/runImport';
+import { decodeFrame } from '../electron/core/imaging/decodeFrame';
 import type { Vault } from '../electron/core/vault/Vault';
 import {
   JANE,
@@ -372,6 +373,33 @@ describe('a disc with copies of its DICOMDIR', () => {
         'A copy of a disc index (DICOMDIR), not a record: it was skipped.',
         'A copy of a disc index (DICOMDIR), not a record: it was skipped.',
       ]);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('a bare data set in explicit VR big endian (no meta header, as old archives keep them)', () => {
+  it('is recognised as DICOM, filed with its study, and its pixels read as the original’s', async () => {
+    const { vault, cleanup } = await withNewVault();
+    try {
+      const folder = join(temp.path, 'big-endian');
+      await mkdir(folder, { recursive: true });
+      const path = join(folder, 'IMG0001');
+      await tool('dcmconv', ['+tb', '-F', disc.ct.instances[0]!.path, path]);
+      const bytes = await readFile(path);
+      expect(bytes.toString('latin1', 128, 132)).not.toBe('DICM');
+      expect(bytes.readUInt16BE(0)).toBe(0x0008);
+      const report = await runImport(vault, [folder]);
+      expect(report).toMatchObject({ imported: 1, failed: [] });
+      const study = studyDocument(await listDocuments(vault), disc.ct);
+      expect(study.dicom?.instanceCount).toBe(1);
+      const [row] = await instanceRows(vault, study.id);
+      expect(row).toMatchObject({ transfer_syntax: '1.2.840.10008.1.2.2' });
+      const original = await decodeFrame(await readFile(disc.ct.instances[0]!.path), 0);
+      const swapped = await decodeFrame(bytes, 0);
+      expect(swapped.rows).toBe(original.rows);
+      expect(Buffer.from(swapped.pixels.buffer).equals(Buffer.from(original.pixels.buffer))).toBe(true);
     } finally {
       await cleanup();
     }

@@ -209,6 +209,7 @@ function parse(bytes: Buffer): { dataSet: DataSet; transferSyntax: string } {
     input = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), bytes]);
   else if (layout === 'dataset-explicit') assumed = TS.explicitLittle;
   else if (layout === 'dataset-implicit') assumed = TS.implicitLittle;
+  else if (layout === 'dataset-big-endian') assumed = TS.explicitBig;
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(input, {

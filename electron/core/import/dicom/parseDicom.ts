@@ -50,7 +50,12 @@ const VR_CODES = new Set(
   'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
 );
 
-export type DicomLayout = 'part10' | 'meta-without-preamble' | 'dataset-explicit' | 'dataset-implicit';
+export type DicomLayout =
+  | 'part10'
+  | 'meta-without-preamble'
+  | 'dataset-explicit'
+  | 'dataset-implicit'
+  | 'dataset-big-endian';
 
 /**
  * Recognises DICOM by content: the `DICM` marker after the 128-byte preamble, or, for files
@@ -61,6 +66,10 @@ export function sniffDicom(head: Buffer): DicomLayout | null {
   if (head.length < 8) return null;
   const group = head.readUInt16LE(0);
   const element = head.readUInt16LE(2);
+  // Explicit VR big endian (retired, but old archives hold it): group 0008 with its bytes swapped.
+  if (head.readUInt16BE(0) === 0x0008 && head.readUInt16BE(2) <= 0x0100 && VR_CODES.has(head.toString('latin1', 4, 6))) {
+    return 'dataset-big-endian';
+  }
   if (group !== 0x0002 && group !== 0x0008) return null;
   const vr = head.toString('latin1', 4, 6);
   if (VR_CODES.has(vr)) {
@@ -89,6 +98,8 @@ export function parseDicomInstance(bytes: Buffer, fileBytes: number, layout: Dic
     transferSyntaxOption = EXPLICIT_LE;
   } else if (layout === 'dataset-implicit') {
     transferSyntaxOption = IMPLICIT_LE;
+  } else if (layout === 'dataset-big-endian') {
+    transferSyntaxOption = EXPLICIT_BE;
   }
 
   let dataSet: DataSet;
