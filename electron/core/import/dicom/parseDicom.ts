@@ -51,11 +51,7 @@ const VR_CODES = new Set(
 );
 
 export type DicomLayout =
-  | 'part10'
-  | 'meta-without-preamble'
-  | 'dataset-explicit'
-  | 'dataset-implicit'
-  | 'dataset-big-endian';
+  'part10' | 'meta-without-preamble' | 'dataset-explicit' | 'dataset-implicit' | 'dataset-big-endian';
 
 /**
  * Recognises DICOM by content: the `DICM` marker after the 128-byte preamble, or, for files
@@ -67,7 +63,11 @@ export function sniffDicom(head: Buffer): DicomLayout | null {
   const group = head.readUInt16LE(0);
   const element = head.readUInt16LE(2);
   // Explicit VR big endian (retired, but old archives hold it): group 0008 with its bytes swapped.
-  if (head.readUInt16BE(0) === 0x0008 && head.readUInt16BE(2) <= 0x0100 && VR_CODES.has(head.toString('latin1', 4, 6))) {
+  if (
+    head.readUInt16BE(0) === 0x0008 &&
+    head.readUInt16BE(2) <= 0x0100 &&
+    VR_CODES.has(head.toString('latin1', 4, 6))
+  ) {
     return 'dataset-big-endian';
   }
   if (group !== 0x0002 && group !== 0x0008) return null;
