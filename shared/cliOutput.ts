@@ -81,6 +81,8 @@ export interface VerifyJson {
   problems: { documentId: string | null; blobId: string; problem: string; message: string }[];
   /** Stored files no document names (kept until `medvault clean --yes`). */
   unreferenced: { blobId: string; bytes: number }[];
+  /** The record cards a rescue rebuilds from: expected, found missing (written again now), due to be written. */
+  recordCards: { expected: number; missing: number; due: number };
 }
 
 /** One record of `medvault disclosures --json`: the form under the name the log's files use. */

@@ -238,6 +238,52 @@ describe('schema migrations', () => {
     expect(await db.read((q) => q.all('SELECT vault_id FROM vault_identity'))).toEqual([{ vault_id: 'vault-a' }]);
   });
 
+  it('007 marks a record card due, by trigger, on every change to the rows it holds', async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 6))).toEqual({ from: 0, to: 6 });
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO import_runs (id, source_kind, sources, status, started_at)
+                    VALUES ('run1', 'file', '[]', 'completed', 'now')`);
+      await tx.run(`INSERT INTO documents (id, title, type, source_kind, source_path, media_type, bytes, import_run_id,
+                                           imported_at, updated_at)
+                    VALUES ('doc1', 'Old', 'other-record', 'file', '/a', 'text/plain', 1, 'run1', 'now', 'now')`);
+      await tx.run(`INSERT INTO settings (key, value) VALUES ('owner', '{}')`);
+    });
+    expect(await migrate(db, MIGRATIONS.slice(0, 7))).toEqual({ from: 6, to: 7 });
+    const table = await db.read((q) =>
+      q.get<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'record_cards_pending'`),
+    );
+    expect(table?.sql).toMatch(/\)\s*STRICT$/);
+    const pending = () =>
+      db.read((q) =>
+        q.all<{ card: string; generation: number }>('SELECT card, generation FROM record_cards_pending ORDER BY card'),
+      );
+    // What was there before is due once, so its cards are written at the first open.
+    expect(await pending()).toEqual([
+      { card: 'document/doc1', generation: 1 },
+      { card: 'settings', generation: 1 },
+    ]);
+    await db.transaction((tx) => tx.run('DELETE FROM record_cards_pending'));
+    await db.transaction(async (tx) => {
+      await tx.run(`UPDATE documents SET title = 'New' WHERE id = 'doc1'`);
+      await tx.run(`INSERT INTO tags (name) VALUES ('knee')`);
+      await tx.run(`INSERT INTO document_tags (document_id, tag_id) VALUES ('doc1', 1)`);
+      await tx.run(
+        `INSERT INTO disclosures (id, created_at, purpose, recipient, packet_kind) VALUES ('x1', 'now', 'p', '{}', 'k')`,
+      );
+    });
+    expect(await pending()).toEqual([
+      { card: 'disclosure/x1', generation: 1 },
+      { card: 'document/doc1', generation: 2 },
+    ]);
+    // A document gone (an import undone) is due too: its card is removed.
+    await db.transaction((tx) => tx.run('DELETE FROM record_cards_pending'));
+    await db.transaction((tx) => tx.run(`DELETE FROM documents WHERE id = 'doc1'`));
+    expect((await pending()).map((row) => row.card)).toEqual(['document/doc1']);
+    await expect(
+      db.transaction((tx) => tx.run(`INSERT INTO record_cards_pending (card, generation) VALUES ('settings', 'one')`)),
+    ).rejects.toThrow(/cannot store TEXT value in INTEGER column/);
+  });
+
   it('leaves a current database as it is', async () => {
     await migrate(db);
     await db.transaction((tx) => tx.run(`INSERT INTO settings (key, value) VALUES ('owner', 'x')`));

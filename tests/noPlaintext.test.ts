@@ -239,10 +239,11 @@ describe('nothing in plaintext on disk', () => {
     for (const word of ['quackenbush', 'zanzibar', 'oncology', 'pathology', 'biopsy', 'lipid', 'knee']) {
       for (const name of lower) expect(name).not.toContain(word);
     }
-    // The whole layout: fixed file names, and blobs named by random ids in two-letter folders.
+    // The whole layout: fixed file names, blobs named by random ids in two-letter folders, and
+    // record cards named by the documents' and disclosures' random ids.
     for (const relativePath of await readdir(vaultDir, { recursive: true })) {
       expect(relativePath).toMatch(
-        /^(vault\.json|vault\.db(-wal|-shm|-journal)?|vault\.lock|blobs|blobs\/incoming|blobs\/(?<dir>[0-9a-f]{2})(\/\k<dir>[0-9a-f]{30})?)$/,
+        /^(vault\.json|vault\.db(-wal|-shm|-journal)?|vault\.lock|blobs|blobs\/incoming|blobs\/(?<dir>[0-9a-f]{2})(\/\k<dir>[0-9a-f]{30})?|records|records\/(incoming|settings\.card|documents|disclosures)|records\/(documents|disclosures)\/[0-9a-z]{12}\.card)$/,
       );
     }
   });

@@ -21,10 +21,10 @@ describe('the vault', () => {
   });
   afterEach(() => cleanup());
 
-  it('is a folder with a key file, an encrypted database and blobs, private to the user', async () => {
+  it('is a folder with a key file, an encrypted database, blobs and record cards, private to the user', async () => {
     const { vault, recoveryKey } = await Vault.create(dir, PASSPHRASE);
     await vault.close();
-    expect((await readdir(dir)).sort()).toEqual(['blobs', 'vault.db', 'vault.json']);
+    expect((await readdir(dir)).sort()).toEqual(['blobs', 'records', 'vault.db', 'vault.json']);
     const keyFile = JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8'));
     expect(keyFile.kdf).toMatchObject({ name: 'scrypt' });
     expect(JSON.stringify(keyFile)).not.toContain(recoveryKey);

@@ -5,7 +5,7 @@ import { MedvaultError } from '../errors';
  * Key hierarchy (after Cryptomator and KeePassXC):
  *   passphrase --scrypt--> key-encryption key --AES-GCM wraps--> master key (random, 256 bit)
  *   recovery key --HKDF--> key-encryption key --AES-GCM wraps--> the same master key
- *   master key --HKDF--> database key (raw SQLCipher key), blob key, backup MAC key
+ *   master key --HKDF--> database key (raw SQLCipher key), blob key, backup MAC key, record card key
  * Changing the passphrase re-wraps the master key; nothing else is re-encrypted.
  */
 
@@ -144,6 +144,8 @@ export interface VaultKeys {
   databaseKey: Buffer;
   blobKey: Buffer;
   backupMacKey: Buffer;
+  /** Seals the record cards (`records/`) a rescue rebuilds the database from. */
+  recordCardKey: Buffer;
 }
 
 export function deriveVaultKeys(masterKey: Buffer): VaultKeys {
@@ -151,5 +153,6 @@ export function deriveVaultKeys(masterKey: Buffer): VaultKeys {
     databaseKey: hkdf(masterKey, 'medvault sqlcipher database key v1'),
     blobKey: hkdf(masterKey, 'medvault blob key v1'),
     backupMacKey: hkdf(masterKey, 'medvault backup mac key v1'),
+    recordCardKey: hkdf(masterKey, 'medvault record card key v1'),
   };
 }

@@ -22,6 +22,7 @@ export interface Queryable {
  */
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly commitListeners: (() => void)[] = [];
 
   private constructor(private readonly db: Sqlite.Database) {}
 
@@ -102,6 +103,7 @@ export class Database {
       try {
         const result = await work(conn);
         await conn.exec(durable ? 'COMMIT' : 'COMMIT; PRAGMA synchronous = FULL');
+        for (const listener of this.commitListeners) listener();
         return result;
       } catch (error) {
         // The work or the COMMIT (a full disk) failed: undo, and put the pragma back on its own.
@@ -110,6 +112,11 @@ export class Database {
         throw error;
       }
     });
+  }
+
+  /** Called (synchronously, so it may only schedule work) after each committed transaction. */
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** Runs `work` alone on the connection, outside any transaction of ours. */

@@ -15,6 +15,7 @@ import {
   type DesignatedRecordSetType,
   type RecordCategory,
 } from '../../../shared/recordSet';
+import { markDocumentCardPending } from '../db/recordCards';
 import type { Queryable, SqlValue } from '../db/Database';
 import { insertRows } from '../db/insertRows';
 import { MedvaultError } from '../errors';
@@ -297,6 +298,8 @@ async function reindex(q: Queryable, documentId: string, body?: string): Promise
     row.tags ?? '',
     text,
   ]);
+  // The card carries the text; no trigger sees a virtual table change.
+  await markDocumentCardPending(q, documentId);
 }
 
 /**

@@ -4,9 +4,20 @@ import { deriveVaultKeys, type VaultKeys } from '../crypto/keys';
 import { Database } from '../db/Database';
 import { endImportRun, runningImportRuns } from '../db/importRuns';
 import { migrate } from '../db/migrate';
+import {
+  cardNamesExpected,
+  clearPendingCards,
+  countPendingCards,
+  markAllCardsPending,
+  markCardsPending,
+  pendingCards,
+  readCard,
+  type CardName,
+} from '../db/recordCards';
 import { readVaultIdentity, writeVaultIdentity } from '../db/vaultIdentity';
 import { countDocuments, deleteRunDocuments } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
+import { nowIso } from '../ids';
 import { allBlobIds, blobsToVerify } from './blobRows';
 import { BlobStore, type BlobProblem } from './blobStore';
 import {
@@ -19,6 +30,7 @@ import {
   type Credential,
   type KeyFile,
 } from './keyFile';
+import { RECORDS_DIR, RecordCardStore } from './recordCardStore';
 import { VaultLock } from './vaultLock';
 
 export const DATABASE_FILE = 'vault.db';
@@ -41,13 +53,15 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Stored files no document names: kept (never deleted on open), reported, removed when asked. */
   unreferenced: { blobId: string; bytes: number }[];
+  /** The record cards a rescue would rebuild from: how many are due to be written, how many are missing. */
+  recordCards: { expected: number; missing: number; due: number };
 }
 
 /**
  * The database file as it must be before it is opened: there, not empty, not cut short (SQLCipher
  * writes whole pages). Each refusal its own sentence; nothing is changed.
  */
-async function checkDatabaseFile(dir: string): Promise<void> {
+export async function checkDatabaseFile(dir: string): Promise<void> {
   const path = join(dir, DATABASE_FILE);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
@@ -66,7 +80,7 @@ async function checkDatabaseFile(dir: string): Promise<void> {
 /** SQLCipher 4's page size: a whole database is a multiple of it. */
 const DATABASE_PAGE_BYTES = 4096;
 
-function unusable(dir: string, sentence: string): MedvaultError {
+export function unusable(dir: string, sentence: string): MedvaultError {
   return new MedvaultError(
     'database-unusable',
     `${sentence} The vault at ${dir} was not opened, and nothing in it was changed or removed.`,
@@ -90,11 +104,16 @@ async function bindToVault(db: Database, dir: string, vaultId: string): Promise<
  */
 export class Vault {
   private closed = false;
+  /** The card writer in flight (one at a time: two would race to rename the same card). */
+  private cardWork: Promise<void> | null = null;
+  private cardsDue = false;
+  private cardProblem: Error | null = null;
 
   private constructor(
     readonly dir: string,
     readonly db: Database,
     readonly blobs: BlobStore,
+    readonly cards: RecordCardStore,
     private keyFile: KeyFile,
     private readonly masterKey: Buffer,
     readonly keys: VaultKeys,
@@ -126,6 +145,7 @@ export class Vault {
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await BlobStore.initialize(join(dir, BLOB_DIR));
+      await RecordCardStore.initialize(join(dir, RECORDS_DIR));
       await chmod(dir, 0o700); // also when the patient made the folder beforehand
       const vault = await Vault.openUnlocked(dir, keyFile, masterKey, { creating: true });
       await chmod(join(dir, DATABASE_FILE), 0o600);
@@ -144,7 +164,8 @@ export class Vault {
     return Vault.openUnlocked(dir, keyFile, masterKey);
   }
 
-  private static async openUnlocked(
+  /** @internal for the rescue, which has unlocked the key file itself. */
+  static async openUnlocked(
     dir: string,
     keyFile: KeyFile,
     masterKey: Buffer,
@@ -170,12 +191,15 @@ export class Vault {
         dir,
         db,
         new BlobStore(join(dir, BLOB_DIR), keys.blobKey),
+        new RecordCardStore(join(dir, RECORDS_DIR), keys.recordCardKey),
         keyFile,
         masterKey,
         keys,
         lock,
       );
       await vault.recoverFromCrash();
+      db.onCommit(() => vault.scheduleCardWrites());
+      vault.scheduleCardWrites();
       return vault;
     } catch (error) {
       await db?.close().catch(() => undefined);
@@ -197,6 +221,8 @@ export class Vault {
     if (this.closed) return;
     this.closed = true;
     try {
+      // What is due is written now; what cannot be (a full disk) stays due for the next open.
+      await this.writeDueCardsNow().catch(() => undefined);
       await this.db.close();
     } finally {
       this.masterKey.fill(0);
@@ -233,6 +259,78 @@ export class Vault {
     const running = await this.db.read((q) => runningImportRuns(q));
     for (const runId of running) await this.rollbackRun(runId, 'interrupted');
     await this.blobs.removeUnfinishedWrites();
+    // No cards at all (a vault from before them, or restored from a backup): every one is due.
+    if (!(await this.cards.exists())) await this.db.transaction((tx) => markAllCardsPending(tx));
+    await this.cards.removeUnfinishedWrites();
+  }
+
+  /** After each commit: the cards it marked are written in the background, in order. */
+  private scheduleCardWrites(): void {
+    if (!this.closed) void this.writeDueCardsNow().catch(() => undefined);
+  }
+
+  /**
+   * Writes every card that is due and resolves when none is (a failure, such as a full disk,
+   * rejects; the cards stay due and are tried again at the next commit or open).
+   */
+  async writeDueCardsNow(): Promise<void> {
+    this.cardsDue = true;
+    this.cardWork ??= (async () => {
+      try {
+        while (this.cardsDue) {
+          this.cardsDue = false;
+          await this.writePendingCards();
+        }
+        this.cardProblem = null;
+      } catch (error) {
+        this.cardProblem = error as Error;
+      } finally {
+        this.cardWork = null;
+      }
+    })();
+    await this.cardWork;
+    if (this.cardProblem) throw this.cardProblem;
+  }
+
+  private async writePendingCards(): Promise<void> {
+    for (;;) {
+      const batch = await this.db.read(async (q) => {
+        const due = await pendingCards(q, CARDS_PER_BATCH);
+        const writtenAt = nowIso();
+        const read = [];
+        for (const pending of due) read.push({ pending, card: await readCard(q, pending.card, writtenAt) });
+        return read;
+      });
+      if (!batch.length) return;
+      await this.cards.write(
+        batch.flatMap(({ pending, card }) =>
+          card ? [{ name: pending.card, plain: Buffer.from(JSON.stringify(card), 'utf8') }] : [],
+        ),
+      );
+      await this.cards.remove(batch.flatMap(({ pending, card }) => (card ? [] : [pending.card])));
+      await this.db.transaction((tx) =>
+        clearPendingCards(
+          tx,
+          batch.map(({ pending }) => pending),
+        ),
+      );
+    }
+  }
+
+  /** Which cards are on disk against what the database holds (for verify); missing ones are written again. */
+  private async checkRecordCards(): Promise<VerifyReport['recordCards']> {
+    const { expected, due } = await this.db.read(async (q) => ({
+      expected: await cardNamesExpected(q),
+      due: await countPendingCards(q),
+    }));
+    const onDisk = new Set<CardName>(await this.cards.list());
+    const missing = expected.filter((name) => !onDisk.has(name));
+    // A card lost on disk (and not already due) would never be written again: it is made due now.
+    if (missing.length) {
+      await this.db.transaction((tx) => markCardsPending(tx, missing));
+      await this.writeDueCardsNow().catch(() => undefined);
+    }
+    return { expected: expected.length, missing: missing.length, due };
   }
 
   /** Stored files no document names (left by an undo cut short, or put there by hand), with their sizes. */
@@ -277,7 +375,6 @@ export class Vault {
       bytesChecked += blob.bytes;
       onProgress?.(index + 1, blobs.length);
     }
-    // Files on disk the database does not know are swept on open, so any here appeared since.
     return {
       ok: database === 'ok' && problems.length === 0,
       database,
@@ -286,6 +383,7 @@ export class Vault {
       bytesChecked,
       problems,
       unreferenced: await this.unreferencedBlobs(),
+      recordCards: await this.checkRecordCards(),
     };
   }
 }
@@ -296,8 +394,12 @@ const CREATE_LEFTOVERS = new Set([
   `${DATABASE_FILE}-shm`,
   `${DATABASE_FILE}-journal`,
   BLOB_DIR,
+  RECORDS_DIR,
   'vault.lock',
 ]);
+
+/** Cards read and written per round: each round is one read and one short transaction. */
+const CARDS_PER_BATCH = 200;
 
 const PROBLEM_SENTENCE: Record<BlobProblem, string> = {
   missing: 'its encrypted file is missing.',
