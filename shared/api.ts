@@ -141,6 +141,29 @@ export interface VaultCheck {
   unreferenced: { count: number; bytes: number };
 }
 
+/**
+ * What a rescue rebuilt from the record cards (`medvault rescue`, or the unlock screen when the
+ * database cannot be opened), and what it could not.
+ */
+export interface RescueReport {
+  /** Documents, disclosures and settings brought back from their cards, with their edits. */
+  documents: number;
+  disclosures: number;
+  settings: boolean;
+  /** Stored files no readable card named, brought back as documents titled "Recovered file N", to review. */
+  recoveredWithoutCard: number;
+  /** Cards that could not be read or put back, with why. */
+  damagedCards: { card: string; reason: string }[];
+  /** Stored files that could not be decrypted: kept as they are. */
+  damagedFiles: { blobId: string; reason: string }[];
+  /** Files a card names that are not in the vault: the document is back, that file is not. */
+  missingFiles: { documentId: string | null; blobId: string }[];
+  /** Where the old database files were moved (never removed). */
+  keptAside: string[];
+  /** What the cards do not carry, in sentences. */
+  notRecovered: string[];
+}
+
 /** What the packet form starts with: where packets go, and the patient as the last packet named them. */
 export interface PacketDefaults {
   folder: string;
@@ -151,6 +174,8 @@ export interface Api {
   getStatus(): VaultStatus;
   createVault(args: { passphrase: string }): { recoveryKey: string; status: VaultStatus };
   unlock(args: { passphrase: string } | { recoveryKey: string }): VaultStatus;
+  /** Rebuilds the database from the record cards when it cannot be opened, then unlocks. */
+  rescueVault(args: { passphrase: string } | { recoveryKey: string }): { report: RescueReport; status: VaultStatus };
   lock(): VaultStatus;
   setAutoLock(args: { minutes: number }): VaultStatus;
   listDocuments(args: DocumentFilter): VaultDocument[];
@@ -235,6 +260,7 @@ export const API_METHODS = [
   'getStatus',
   'createVault',
   'unlock',
+  'rescueVault',
   'lock',
   'setAutoLock',
   'listDocuments',

@@ -79,6 +79,7 @@ export const API_ARG_SCHEMAS = {
   getStatus: none,
   createVault: one(z.object({ passphrase: secret }).strict()),
   unlock: one(z.union([z.object({ passphrase: secret }).strict(), z.object({ recoveryKey: secret }).strict()])),
+  rescueVault: one(z.union([z.object({ passphrase: secret }).strict(), z.object({ recoveryKey: secret }).strict()])),
   lock: none,
   setAutoLock: one(
     z

@@ -302,6 +302,7 @@ describe('the medvault command, end to end on a fixed vault', () => {
     await record(['ocr', '--json', ...v]);
     await record(['verify', ...v]);
     await record(['verify', '--json', ...v]);
+    await record(['rescue', ...v]);
     await record(['backup', ...v]);
     await record(['backup', '--out', join(root, 'vault.mvbackup'), ...v]);
     await record(['restore', ...v]);

@@ -27,6 +27,7 @@ const bridge: MedvaultBridge = {
   getStatus: method('getStatus'),
   createVault: method('createVault'),
   unlock: method('unlock'),
+  rescueVault: method('rescueVault'),
   lock: method('lock'),
   setAutoLock: method('setAutoLock'),
   listDocuments: method('listDocuments'),

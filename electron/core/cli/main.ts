@@ -17,7 +17,7 @@ import { describeKeyImages, keyImagesRequestFrom } from './keyImagesCommand';
 import { EXIT, OPTIONS, credentialFrom, type Io, type Values } from './options';
 import { pagesOption, requireScanner, scanFromScanner, scanRequestFromArgs } from './scanCommands';
 import { snapshotRequestFrom } from './snapshotCommand';
-import { backup, changePassphrase, clean, init, owner, restore, verify } from './vaultCommands';
+import { backup, changePassphrase, clean, init, owner, rescue, restore, verify } from './vaultCommands';
 
 export { EXIT };
 
@@ -67,6 +67,8 @@ Commands:
   verify [--json]                       check the database and every file's integrity, and list
                                         stored files no document names (kept: see clean)
   clean [--yes] [--json]                say how many stored files no document names; --yes removes them
+  rescue [--json]                       rebuild a database that cannot be opened from the vault's
+                                        record cards and files (the old one is kept aside)
   passphrase                            change the passphrase
   owner [--name N] [--patient-id ID] [--clear]
                                         whose vault this is (imports warn about other patients)
@@ -164,6 +166,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await withVault(vaultDir, values, io, (vault) => verify(vault, values, io));
       case 'clean':
         return await withVault(vaultDir, values, io, (vault) => clean(vault, values, io));
+      case 'rescue':
+        return await rescue(vaultDir, values, io);
       case 'passphrase':
         return await withVault(vaultDir, values, io, (vault) => changePassphrase(vault, io));
       case 'owner':

@@ -56,6 +56,7 @@ export const OPTIONS = {
   zip: { type: 'boolean' },
   csv: { type: 'string' },
   yes: { type: 'boolean' },
+  'even-if-readable': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];

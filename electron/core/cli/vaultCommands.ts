@@ -1,4 +1,4 @@
-/** `medvault init`, `verify`, `clean`, `passphrase`, `owner`, `backup` and `restore`: the vault itself. */
+/** `medvault init`, `verify`, `clean`, `rescue`, `passphrase`, `owner`, `backup` and `restore`: the vault itself. */
 import { MedvaultError } from '../errors';
 import { getOwner, setOwner } from '../usecases/owner';
 import {
@@ -6,6 +6,7 @@ import {
   changePassphrase as rekey,
   createVault,
   removeUnreferencedFiles,
+  rescueVault,
   restoreBackup,
   unreferencedFiles,
   verifyVault,
@@ -81,6 +82,44 @@ export async function clean(vault: Vault, values: Values, io: Io): Promise<numbe
       `Removed ${plural(removed.length, 'stored file')} (${formatBytes(removed.reduce((sum, file) => sum + file.bytes, 0))}) that belonged to no document.`,
     );
   return EXIT.ok;
+}
+
+/**
+ * Rebuilds a database that cannot be opened from the record cards. Exit 0 when everything came
+ * back, 2 when a card, or a file a card names, could not be.
+ */
+export async function rescue(dir: string, values: Values, io: Io): Promise<number> {
+  const credential = await credentialFrom(values, io);
+  const { vault, report } = await rescueVault(dir, credential, { evenIfReadable: values['even-if-readable'] });
+  await vault.close();
+  const complete = !report.damagedCards.length && !report.damagedFiles.length && !report.missingFiles.length;
+  if (values.json) {
+    io.out(JSON.stringify(report));
+    return complete ? EXIT.ok : EXIT.dataProblem;
+  }
+  const brought = [
+    plural(report.documents, 'document'),
+    plural(report.disclosures, 'disclosure'),
+    ...(report.settings ? ['the settings'] : []),
+  ];
+  const lines = [
+    `The vault at ${dir} was rebuilt from its record cards: ${brought.slice(0, -1).join(', ')} and ${brought.at(-1)} came back with their edits.`,
+  ];
+  if (report.recoveredWithoutCard) {
+    lines.push(
+      `${plural(report.recoveredWithoutCard, 'stored file')} had no readable record card: ${report.recoveredWithoutCard === 1 ? 'it is' : 'they are'} back as "Recovered file N", to be looked at and filed.`,
+    );
+  }
+  for (const card of report.damagedCards) lines.push(`  The record card ${card.card} was not used: ${card.reason}.`);
+  for (const file of report.damagedFiles)
+    lines.push(`  The stored file ${file.blobId} was kept as it is: ${file.reason}.`);
+  for (const file of report.missingFiles) {
+    lines.push(`  Document ${file.documentId ?? '(none)'}: its file ${file.blobId} is missing from the vault.`);
+  }
+  for (const path of report.keptAside) lines.push(`The old database file was kept as ${path}.`);
+  lines.push(...report.notRecovered, 'Run "medvault verify" to check every file.');
+  io.out(lines.join('\n'));
+  return complete ? EXIT.ok : EXIT.dataProblem;
 }
 
 function formatBytes(bytes: number): string {

@@ -10,6 +10,7 @@ import type {
   LibraryFacets,
   PacketDefaults,
   PacketOutput,
+  RescueReport,
   ScannerStatus,
   VaultCheck,
   VaultStatus,
@@ -38,6 +39,7 @@ import {
   createVault,
   openVault,
   removeUnreferencedFiles,
+  rescueVault,
   type Credential,
   type Vault,
 } from '../usecases/vaults';
@@ -97,6 +99,15 @@ export class MedvaultService implements ServiceMethods {
   async unlock(credential: { passphrase: string } | { recoveryKey: string }): Promise<VaultStatus> {
     if (!this.vault) await this.opened(await openVault(this.vaultDir, credential as Credential));
     return this.getStatus();
+  }
+
+  async rescueVault(
+    credential: { passphrase: string } | { recoveryKey: string },
+  ): Promise<{ report: RescueReport; status: VaultStatus }> {
+    if (this.vault) throw new MedvaultError('vault-exists', 'The vault is open: it needs no rescue.');
+    const { vault, report } = await rescueVault(this.vaultDir, credential as Credential);
+    await this.opened(vault);
+    return { report, status: await this.getStatus() };
   }
 
   async lock(): Promise<VaultStatus> {

@@ -2,10 +2,13 @@
  * The vault itself: creating, opening, checking, re-keying, backing up and restoring. The app's
  * session and the CLI's commands open and close vaults only through here.
  */
-import type { VaultCheck } from '../../../shared/api';
+import type { RescueReport, VaultCheck } from '../../../shared/api';
 import { backupVault, restoreVault, type BackupResult } from '../backup/backup';
 import type { Credential } from '../vault/keyFile';
 import { KEY_FILE_NAME } from '../vault/keyFile';
+import { sniffDicom } from '../import/dicom/parseDicom';
+import { looksLikeText, sniffMediaType } from '../import/files/sniff';
+import { rescueVault as rebuildFromCards } from '../vault/rescue';
 import { Vault, type VerifyReport } from '../vault/Vault';
 
 export type { BackupResult, Credential, Vault, VerifyReport };
@@ -17,6 +20,29 @@ export function createVault(dir: string, passphrase: string): Promise<{ vault: V
 
 export function openVault(dir: string, credential: Credential): Promise<Vault> {
   return Vault.open(dir, credential);
+}
+
+/**
+ * Rebuilds a vault whose database cannot be opened from its record cards and files, keeping the
+ * old database aside; refuses a database that opens (unless `evenIfReadable`). Opens the vault.
+ */
+export function rescueVault(
+  dir: string,
+  credential: Credential,
+  options: { onProgress?: (done: number, total: number) => void; evenIfReadable?: boolean } = {},
+): Promise<{ vault: Vault; report: RescueReport }> {
+  return rebuildFromCards(dir, credential, { ...options, mediaTypeOf: recoveredMediaType });
+}
+
+/** A file found without its card is shown by what its bytes are, as an import would take it. */
+function recoveredMediaType(head: Buffer): string {
+  if (sniffDicom(head)) return 'application/dicom';
+  const sniffed = sniffMediaType('', head);
+  if (sniffed) return sniffed;
+  const text = head.toString('utf8').trimStart();
+  if (text.startsWith('<')) return 'application/xml';
+  if (text.startsWith('{') || text.startsWith('[')) return 'application/json';
+  return looksLikeText(head) ? 'text/plain' : 'application/octet-stream';
 }
 
 export function verifyVault(vault: Vault): Promise<VerifyReport> {
