@@ -1,4 +1,5 @@
 /** `medvault init`, `verify`, `clean`, `rescue`, `passphrase`, `owner`, `backup` and `restore`: the vault itself. */
+import { rescueComplete, rescueDetails, rescueHeadline } from '../../../shared/rescueText';
 import { MedvaultError } from '../errors';
 import { getOwner, setOwner } from '../usecases/owner';
 import {
@@ -92,33 +93,17 @@ export async function rescue(dir: string, values: Values, io: Io): Promise<numbe
   const credential = await credentialFrom(values, io);
   const { vault, report } = await rescueVault(dir, credential, { evenIfReadable: values['even-if-readable'] });
   await vault.close();
-  const complete = !report.damagedCards.length && !report.damagedFiles.length && !report.missingFiles.length;
-  if (values.json) {
-    io.out(JSON.stringify(report));
-    return complete ? EXIT.ok : EXIT.dataProblem;
-  }
-  const brought = [
-    plural(report.documents, 'document'),
-    plural(report.disclosures, 'disclosure'),
-    ...(report.settings ? ['the settings'] : []),
-  ];
-  const lines = [
-    `The vault at ${dir} was rebuilt from its record cards: ${brought.slice(0, -1).join(', ')} and ${brought.at(-1)} came back with their edits.`,
-  ];
-  if (report.recoveredWithoutCard) {
-    lines.push(
-      `${plural(report.recoveredWithoutCard, 'stored file')} had no readable record card: ${report.recoveredWithoutCard === 1 ? 'it is' : 'they are'} back as "Recovered file N", to be looked at and filed.`,
+  const complete = rescueComplete(report);
+  if (values.json) io.out(JSON.stringify(report));
+  else {
+    io.out(
+      [
+        `The vault at ${dir} was rebuilt from its record cards: ${rescueHeadline(report)}`,
+        ...rescueDetails(report).map((line) => `  ${line}`),
+        'Run "medvault verify" to check every file.',
+      ].join('\n'),
     );
   }
-  for (const card of report.damagedCards) lines.push(`  The record card ${card.card} was not used: ${card.reason}.`);
-  for (const file of report.damagedFiles)
-    lines.push(`  The stored file ${file.blobId} was kept as it is: ${file.reason}.`);
-  for (const file of report.missingFiles) {
-    lines.push(`  Document ${file.documentId ?? '(none)'}: its file ${file.blobId} is missing from the vault.`);
-  }
-  for (const path of report.keptAside) lines.push(`The old database file was kept as ${path}.`);
-  lines.push(...report.notRecovered, 'Run "medvault verify" to check every file.');
-  io.out(lines.join('\n'));
   return complete ? EXIT.ok : EXIT.dataProblem;
 }
 

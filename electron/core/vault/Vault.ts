@@ -83,7 +83,8 @@ const DATABASE_PAGE_BYTES = 4096;
 export function unusable(dir: string, sentence: string): MedvaultError {
   return new MedvaultError(
     'database-unusable',
-    `${sentence} The vault at ${dir} was not opened, and nothing in it was changed or removed.`,
+    `${sentence} The vault at ${dir} was not opened, and nothing in it was changed or removed. ` +
+      'A rescue rebuilds the database from the vault’s record cards (medvault rescue, or “Rescue the vault” in the app).',
   );
 }
 

@@ -4,6 +4,7 @@ import { useApi } from '../../api';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Spinner } from '../../ui/Spinner';
 import { PassphraseInput } from './PassphraseInput';
+import { RescueVault } from './RescueVault';
 import { VaultScreen } from './VaultScreen';
 
 export function Unlock({
@@ -20,7 +21,9 @@ export function Unlock({
   const [mode, setMode] = useState<'passphrase' | 'recovery'>('passphrase');
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; code: string } | null>(null);
+  /** The credential a rescue is under way with (the database could not be opened). */
+  const [rescuing, setRescuing] = useState<{ passphrase: string } | { recoveryKey: string } | null>(null);
   const fieldId = useId();
   const errorId = useId();
   const form = useRef<HTMLFormElement>(null);
@@ -32,16 +35,31 @@ export function Unlock({
     requestAnimationFrame(() => form.current?.querySelector('input')?.focus());
   };
 
+  const credential = (value: string) => (mode === 'passphrase' ? { passphrase: value } : { recoveryKey: value });
+
+  if (rescuing) {
+    return (
+      <RescueVault
+        credential={rescuing}
+        onUnlocked={(status) => {
+          setSecret('');
+          onUnlocked(status);
+        }}
+        onBack={() => setRescuing(null)}
+      />
+    );
+  }
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const value = mode === 'recovery' ? secret.trim() : secret;
     if (!value || busy) return;
     setBusy(true);
     setError(null);
-    const result = await api.unlock(mode === 'passphrase' ? { passphrase: value } : { recoveryKey: value });
+    const result = await api.unlock(credential(value));
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(result.error);
       requestAnimationFrame(() => form.current?.querySelector('input')?.select());
       return;
     }
@@ -93,7 +111,23 @@ export function Unlock({
             />
           )}
         </div>
-        <ErrorNote message={error} id={errorId} />
+        <ErrorNote message={error?.message ?? null} id={errorId} />
+        {error?.code === 'database-unusable' && (
+          <div className="rescue-offer" data-testid="rescue-offer">
+            <p>
+              Your documents’ encrypted files are still in the vault. Medvault can build a new database from the record
+              cards kept beside them; the old database is kept aside, and nothing is removed.
+            </p>
+            <button
+              type="button"
+              className="button large block"
+              onClick={() => setRescuing(credential(mode === 'recovery' ? secret.trim() : secret))}
+              disabled={busy || !secret}
+            >
+              Rescue the vault
+            </button>
+          </div>
+        )}
         <button type="submit" className="button primary large block" disabled={!secret || busy}>
           {busy ? <Spinner label="Unlocking…" /> : 'Unlock'}
         </button>
