@@ -166,7 +166,7 @@ describe('a disc with pathological DICOM files', () => {
       for (const name of await readdir(join(vault.blobs.dir, folder))) expect(name).toMatch(/^[0-9a-f]{32}$/);
     }
     for (const name of await readdir(vaultDir)) {
-      expect(name).toMatch(/^(vault\.json|vault\.db(-wal|-shm|-journal)?|vault\.lock|blobs)$/);
+      expect(name).toMatch(/^(vault\.json|vault\.db(-wal|-shm|-journal)?|vault\.lock|blobs|records)$/);
     }
     // The disc and everything next to the vault are as they were.
     expect(await listTree(disc.root)).toEqual(discBefore);
