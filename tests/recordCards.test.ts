@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupVault, restoreVault } from '../electron/core/backup/backup';
 import { openCard } from '../electron/core/crypto/cardCipher';
-import type { DocumentCard } from '../electron/core/db/recordCards';
+import type { DocumentCard } from '../electron/core/documents/recordCards';
 import { runImport } from '../electron/core/import/runImport';
 import { editDocument, listDocuments } from '../electron/core/usecases/documents';
 import { Vault } from '../electron/core/vault/Vault';

@@ -15,7 +15,7 @@ import {
   type DesignatedRecordSetType,
   type RecordCategory,
 } from '../../../shared/recordSet';
-import { markDocumentCardPending } from '../db/recordCards';
+import { markDocumentCardPending } from '../db/recordCardsPending';
 import type { Queryable, SqlValue } from '../db/Database';
 import { insertRows } from '../db/insertRows';
 import { MedvaultError } from '../errors';
@@ -254,7 +254,7 @@ async function providerId(q: Queryable, name: string | null): Promise<number | n
 }
 
 /** The provider of that name (names differing only in case are one provider), added if new. */
-async function provider(q: Queryable, name: string | null): Promise<{ id: number; name: string } | null> {
+export async function provider(q: Queryable, name: string | null): Promise<{ id: number; name: string } | null> {
   const cleaned = normalizeProvider(name);
   if (!cleaned) return null;
   // One statement either way: an existing name is "updated" to itself, which returns its row.
@@ -265,7 +265,7 @@ async function provider(q: Queryable, name: string | null): Promise<{ id: number
   return row!;
 }
 
-async function addTag(q: Queryable, documentId: string, tag: string): Promise<void> {
+export async function addTag(q: Queryable, documentId: string, tag: string): Promise<void> {
   const name = normalizeTag(tag);
   await q.run('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
   await q.run(

@@ -11,10 +11,10 @@ import {
   markAllCardsPending,
   markCardsPending,
   pendingCards,
-  readCard,
   type CardName,
-} from '../db/recordCards';
+} from '../db/recordCardsPending';
 import { readVaultIdentity, writeVaultIdentity } from '../db/vaultIdentity';
+import { readCard } from '../documents/recordCards';
 import { countDocuments, deleteRunDocuments } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';
 import { nowIso } from '../ids';

@@ -3,7 +3,7 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCard, sealCard } from '../crypto/cardCipher';
-import { parseCardName, type CardName } from '../db/recordCards';
+import { parseCardName, type CardName } from '../db/recordCardsPending';
 import { describeIoError } from '../errors';
 import { syncDirectory } from './blobStore';
 

@@ -23,7 +23,7 @@ import {
   restoreCard,
   type CardName,
   type RecordCard,
-} from '../db/recordCards';
+} from '../documents/recordCards';
 import { writeVaultIdentity } from '../db/vaultIdentity';
 import { insertDocument } from '../documents/repository';
 import { MedvaultError, describeIoError } from '../errors';

@@ -1,21 +1,24 @@
 /**
- * Record cards: what a rescue needs to rebuild a document's (a disclosure's, the settings') rows,
- * read from the database as one JSON card, and put back into a new database from one. The
- * cards are sealed and written by `vault/recordCardStore.ts`; which ones are due is kept in
- * `record_cards_pending` (migration 007, filled by triggers).
+ * Record cards' content: what a rescue needs to rebuild a document's (a disclosure's, the
+ * settings') rows, read from the database as one JSON card, and put back into a new database from
+ * one. Which cards are due is the journal's (`db/recordCardsPending.ts`); sealing and writing them
+ * is `vault/recordCardStore.ts`'s.
  *
  * Rows are carried column by column as SQLite holds them, with the schema version they were
  * read under, so a column added later is carried without a new card format. Ids that are only
  * this database's (a provider's or tag's row id, a document's search rowid) are not carried:
  * providers and tags go by name.
  */
-import { LATEST_SCHEMA_VERSION } from './migrations';
-import type { Queryable, SqlValue } from './Database';
+import { LATEST_SCHEMA_VERSION } from '../db/migrations';
+import type { Queryable, SqlValue } from '../db/Database';
+import { parseCardName, type CardName } from '../db/recordCardsPending';
+import { addTag, provider } from './repository';
+
+export { parseCardName, type CardName };
 
 export const RECORD_CARD_FORMAT = 'medvault-record-card';
 export const RECORD_CARD_VERSION = 1;
 
-export type CardName = `document/${string}` | `disclosure/${string}` | 'settings';
 export type CardRow = Record<string, string | number | null>;
 
 interface CardBase {
@@ -54,73 +57,6 @@ export interface SettingsCard extends CardBase {
 }
 
 export type RecordCard = DocumentCard | DisclosureCard | SettingsCard;
-
-const ID = /^[0-9A-Za-z_-]{1,64}$/;
-
-/** The card a name stands for, or null for a name no card of ours has. */
-export function parseCardName(name: string): { kind: RecordCard['kind']; id: string } | null {
-  if (name === 'settings') return { kind: 'settings', id: '' };
-  const [kind, id, ...rest] = name.split('/');
-  if (rest.length || !id || !ID.test(id)) return null;
-  if (kind === 'document' || kind === 'disclosure') return { kind, id };
-  return null;
-}
-
-export interface PendingCard {
-  card: CardName;
-  generation: number;
-}
-
-export async function pendingCards(q: Queryable, limit: number): Promise<PendingCard[]> {
-  return q.all<PendingCard>('SELECT card, generation FROM record_cards_pending ORDER BY card LIMIT ?', [limit]);
-}
-
-export async function countPendingCards(q: Queryable): Promise<number> {
-  return (await q.get<{ n: number }>('SELECT count(*) AS n FROM record_cards_pending'))?.n ?? 0;
-}
-
-/** Unmarks cards written; one changed again meanwhile (a newer generation) stays marked. */
-export async function clearPendingCards(tx: Queryable, written: readonly PendingCard[]): Promise<void> {
-  for (const { card, generation } of written) {
-    await tx.run('DELETE FROM record_cards_pending WHERE card = ? AND generation = ?', [card, generation]);
-  }
-}
-
-/** Marks every card due (cards missing from disk: a vault restored from a backup, `records/` lost). */
-export async function markAllCardsPending(tx: Queryable): Promise<void> {
-  await tx.exec(`
-    INSERT INTO record_cards_pending (card) SELECT 'document/' || id FROM documents WHERE true
-      ON CONFLICT (card) DO UPDATE SET generation = generation + 1;
-    INSERT INTO record_cards_pending (card) SELECT 'disclosure/' || id FROM disclosures WHERE true
-      ON CONFLICT (card) DO UPDATE SET generation = generation + 1;
-    INSERT INTO record_cards_pending (card) SELECT 'settings' WHERE EXISTS (SELECT 1 FROM settings)
-      ON CONFLICT (card) DO UPDATE SET generation = generation + 1;
-  `);
-}
-
-/** Marks a document's card due where no trigger sees the change (its search entry, a virtual table). */
-export async function markDocumentCardPending(q: Queryable, documentId: string): Promise<void> {
-  await markCardsPending(q, [`document/${documentId}`]);
-}
-
-export async function markCardsPending(q: Queryable, names: readonly CardName[]): Promise<void> {
-  for (const name of names) {
-    await q.run(
-      `INSERT INTO record_cards_pending (card) VALUES (?) ON CONFLICT (card) DO UPDATE SET generation = generation + 1`,
-      [name],
-    );
-  }
-}
-
-/** The name of every card the database's rows call for, to check which are on disk. */
-export async function cardNamesExpected(q: Queryable): Promise<CardName[]> {
-  const rows = await q.all<{ card: CardName }>(
-    `SELECT 'document/' || id AS card FROM documents
-     UNION ALL SELECT 'disclosure/' || id FROM disclosures
-     UNION ALL SELECT 'settings' WHERE EXISTS (SELECT 1 FROM settings)`,
-  );
-  return rows.map((row) => row.card);
-}
 
 /** The card as the database holds it now; null when what it stood for is gone. */
 export async function readCard(q: Queryable, name: CardName, writtenAt: string): Promise<RecordCard | null> {
@@ -235,14 +171,7 @@ async function restoreDocument(tx: Queryable, columns: ColumnCache, card: Docume
     const status = run.status === 'running' ? 'completed' : (run.status ?? null);
     await insertRow(tx, columns, 'import_runs', { ...run, status }, 'IGNORE');
   }
-  let providerId: number | null = null;
-  if (card.provider) {
-    const provider = await tx.get<{ id: number }>(
-      'INSERT INTO providers (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = providers.name RETURNING id',
-      [card.provider],
-    );
-    providerId = provider!.id;
-  }
+  const providerId = (await provider(tx, card.provider))?.id ?? null;
   for (const blob of card.blobs) {
     const known = await tx.get<{ id: string }>('SELECT id FROM blobs WHERE sha256 = ?', [blob.sha256 ?? null]);
     if (known && known.id !== blob.id) throw new CardRejected('its file is recorded twice under two names');
@@ -250,13 +179,7 @@ async function restoreDocument(tx: Queryable, columns: ColumnCache, card: Docume
   }
   const seq = await insertRow(tx, columns, 'documents', { ...card.document, provider_id: providerId });
   for (const file of card.files) await insertRow(tx, columns, 'document_files', file);
-  for (const tag of card.tags) {
-    await tx.run('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [tag]);
-    await tx.run(
-      `INSERT INTO document_tags (document_id, tag_id) SELECT ?, id FROM tags WHERE name = ? ON CONFLICT DO NOTHING`,
-      [card.document.id ?? null, tag],
-    );
-  }
+  for (const tag of card.tags) await addTag(tx, String(card.document.id), tag);
   for (const instance of card.dicomInstances) await insertRow(tx, columns, 'dicom_instances', instance);
   for (const mark of card.keyImages) await insertRow(tx, columns, 'key_images', mark);
   for (const queued of card.textRecognition) await insertRow(tx, columns, 'text_recognition', queued);
